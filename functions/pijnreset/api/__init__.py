@@ -1,0 +1,1 @@
+"""What every HTTP handler shares: the resolver, request guards and error responses."""

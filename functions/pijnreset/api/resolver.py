@@ -1,0 +1,115 @@
+"""The Powertools resolver every HTTP handler uses, with one error format for every failure.
+
+Bad input never becomes a 5xx: validation -> 422, broken JSON -> 400, too large -> 413, wrong
+content type -> 415. Only an AWS outage answers 503, with Retry-After, so the form can retry.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from pijnreset.api.errors import ApiError, problems_from_pydantic
+from pijnreset.logic.answers import FieldProblem
+from pijnreset.observability import logger
+
+MAX_BODY_BYTES = 16 * 1024
+RETRY_AFTER_SECONDS = "5"
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+# AWS errors that mean "not now" rather than "never": the client's retry with the same id succeeds later.
+_UNAVAILABLE_CODES = {
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "ThrottlingException",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionInProgressException",
+}
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def build_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    # Powertools' decorators are untyped; the handlers below are typed and tested.
+    @app.exception_handler(ApiError)  # type: ignore[misc]
+    def _api_error(error: ApiError) -> Response[Any]:
+        return error_response(error)
+
+    @app.exception_handler(RequestValidationError)  # type: ignore[misc]
+    def _invalid_request(error: RequestValidationError) -> Response[Any]:
+        problems = problems_from_pydantic(error.errors())
+        if any(problem.type == "json_invalid" for problem in problems):
+            return error_response(ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")]))
+        return error_response(ApiError(422, "validation_failed", problems))
+
+    @app.exception_handler(NotFoundError)  # type: ignore[misc]
+    def _not_found(_: NotFoundError) -> Response[Any]:
+        return error_response(ApiError(404, "not_found"))
+
+    @app.exception_handler([ClientError, BotoCoreError])  # type: ignore[misc]
+    def _aws_unavailable(error: Exception) -> Response[Any]:
+        code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+        if isinstance(error, ClientError) and code not in _UNAVAILABLE_CODES:
+            raise error
+        logger.warning("AWS unavailable, asking the client to retry", extra={"aws_error": code or type(error).__name__})
+        return error_response(ApiError(503, "service_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}))
+
+    return app
+
+
+def error_response(error: ApiError) -> Response[Any]:
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=json.dumps(error.body(), ensure_ascii=False),
+        headers=error.headers,
+    )
+
+
+def json_response(status: int, body: Any) -> Response[Any]:
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+def openapi_response(description: str, model: type[BaseModel]) -> OpenAPIResponse:
+    """One documented response of a route, for the generated OpenAPI spec."""
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+def guard_json_body(app: APIGatewayHttpResolver) -> LambdaHandler:
+    """The Lambda entry point for ``app``: refuses oversized or non-JSON bodies before anything parses them."""
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        method = event.get("requestContext", {}).get("http", {}).get("method", "")
+        if method in _BODY_METHODS:
+            problem = _body_problem(event)
+            if problem is not None:
+                return problem.proxy_response()
+        return app.resolve(event, context)
+
+    return handler
+
+
+def _body_problem(event: dict[str, Any]) -> ApiError | None:
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        return ApiError(415, "unsupported_media_type", [FieldProblem("content-type", "unsupported_media_type")])
+    body = event.get("body") or ""
+    try:
+        size = len(base64.b64decode(body, validate=True)) if event.get("isBase64Encoded") else len(body.encode())
+    except ValueError:
+        return ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")])
+    if size > MAX_BODY_BYTES:
+        return ApiError(413, "payload_too_large", [FieldProblem("body", "too_large")])
+    return None

@@ -1,0 +1,1 @@
+"""Content as data: the files under ``templates/`` loaded into validated pydantic models."""

@@ -1,0 +1,1 @@
+"""Data access: one small class per AWS resource. The only place that knows table keys."""

@@ -1,0 +1,1 @@
+"""Lambda entry points: thin, one job each, so that each function gets only the permissions it needs."""

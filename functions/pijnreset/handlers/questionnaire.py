@@ -1,0 +1,33 @@
+"""GET /pijntest: the current questionnaire, consent texts and disclaimer, for the form to render."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.logic.questionnaire_view import questionnaire_view
+from pijnreset.models.api import QuestionnaireResponse
+from pijnreset.observability import logger
+from pijnreset.settings import get_settings
+
+app = build_resolver()
+_view = questionnaire_view(get_settings().content()).model_dump(mode="json")
+
+
+@app.get(
+    "/pijntest",
+    summary="The current Pijntest",
+    responses={200: openapi_response("The questionnaire", QuestionnaireResponse)},
+)
+def get_questionnaire() -> Any:
+    response = json_response(200, _view)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+_entry = guard_json_body(app)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _entry(event, context)

@@ -1,0 +1,70 @@
+"""POST /pijntest: validate, score with triage first, store everything in one write, answer the result."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.errors import ApiError
+from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
+from pijnreset.logic.answers import FieldProblem
+from pijnreset.logic.submission import check_request, plan_submission, screen_for_bots
+from pijnreset.models.api import AcceptedResponse, ErrorResponse, SubmitResponse
+from pijnreset.models.requests import SubmitRequest
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_settings
+
+settings = get_settings()
+content = settings.content()
+table = LeadsTable(settings.table_name)
+app = build_resolver()
+
+
+@app.post(
+    "/pijntest",
+    summary="Submit a Pijntest and get the scored, explained result",
+    responses={
+        200: openapi_response("A replay of an earlier submission: the identical body", SubmitResponse),
+        201: openapi_response("Scored and stored", SubmitResponse),
+        202: openapi_response("Accepted without a result (screened out)", AcceptedResponse),
+        409: openapi_response("submission_id already used with another payload", ErrorResponse),
+        422: openapi_response("Invalid fields, each named", ErrorResponse),
+    },
+)
+def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
+    now = datetime.now(UTC)
+    spam = screen_for_bots(request, now, settings.min_fill_seconds)
+    if spam is not None:
+        metrics.add_metric(name=f"SpamScreened_{spam.reason}", unit=MetricUnit.Count, value=1)
+        return json_response(202, AcceptedResponse().model_dump())
+
+    problems = check_request(content, request)
+    if problems:
+        raise ApiError(422, "validation_failed", problems)
+
+    new = plan_submission(content, request, now, settings.retention_days, settings.idempotency_days)
+    outcome = table.record_submission(new)
+    if isinstance(outcome, Conflict):
+        metrics.add_metric(name="SubmissionConflict", unit=MetricUnit.Count, value=1)
+        raise ApiError(409, "conflict", [FieldProblem("submission_id", "conflict")])
+    if isinstance(outcome, Recorded):
+        metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)
+        if new.result.category:
+            metrics.add_metric(name=f"Category_{new.result.category}", unit=MetricUnit.Count, value=1)
+        logger.info("pijntest recorded", extra={"triage": new.result.triage, "category": new.result.category})
+        return json_response(201, outcome.body)
+    metrics.add_metric(name="SubmissionReplayed", unit=MetricUnit.Count, value=1)
+    return json_response(200, outcome.body)
+
+
+_entry = guard_json_body(app)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _entry(event, context)

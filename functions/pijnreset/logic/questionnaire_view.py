@@ -1,0 +1,64 @@
+"""The questionnaire as the form renders it: safety block first, then context, then the scored items."""
+
+from __future__ import annotations
+
+from pijnreset.content.loader import Content
+from pijnreset.content.models import Option
+from pijnreset.models.api import (
+    BlockOut,
+    ConsentOut,
+    DomainOut,
+    OptionOut,
+    QuestionnaireResponse,
+    QuestionOut,
+)
+
+
+def questionnaire_view(content: Content) -> QuestionnaireResponse:
+    questionnaire = content.questionnaire
+
+    def options(block_options: list[Option]) -> list[OptionOut]:
+        return [OptionOut(value=option.value, label=option.label) for option in block_options]
+
+    questions = [
+        QuestionOut(
+            id=question.id,
+            text=question.text,
+            block="safety",
+            options=options(questionnaire.safety.options),
+            urgency=question.urgency,
+        )
+        for question in questionnaire.safety.questions
+    ]
+    questions += [
+        QuestionOut(id=question.id, text=question.text, block="context", options=options(question.options))
+        for question in questionnaire.context.questions
+    ]
+    questions += [
+        QuestionOut(
+            id=item.id,
+            text=item.text,
+            block="scored",
+            options=options(questionnaire.scored.options),
+            domain=item.domain,
+        )
+        for item in questionnaire.scored.items
+    ]
+    return QuestionnaireResponse(
+        version=questionnaire.version,
+        title=questionnaire.title,
+        intro=questionnaire.intro,
+        blocks=[
+            BlockOut(id="safety", intro=questionnaire.safety.intro),
+            BlockOut(id="context", intro=questionnaire.context.intro),
+            BlockOut(id="scored", intro=questionnaire.scored.intro),
+        ],
+        questions=questions,
+        domains=[DomainOut(id=domain.id, label=domain.label) for domain in questionnaire.scored.domains],
+        consent_version=content.consents.version,
+        consents=[
+            ConsentOut(purpose=consent.purpose, text=consent.text, required=consent.required)
+            for consent in content.consents.consents
+        ],
+        disclaimer=content.disclaimer.text,
+    )

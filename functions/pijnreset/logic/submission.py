@@ -1,0 +1,109 @@
+"""Turns a validated request into what must be stored and answered, or into a reason to refuse it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pijnreset.content.loader import Content
+from pijnreset.logic.answers import FieldProblem, validate_answers
+from pijnreset.logic.identity import lead_id_for, normalise_email
+from pijnreset.logic.scoring import score
+from pijnreset.models.api import SubmitResponse
+from pijnreset.models.requests import SubmitRequest
+from pijnreset.models.result import PijntestResult
+
+
+@dataclass(frozen=True)
+class ConsentProof:
+    """What the law asks us to be able to show: who agreed to which text, when, and where."""
+
+    purpose: str
+    version: str
+    text_sha256: str
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    submission_id: str
+    lead_id: str
+    email: str
+    name: str
+    answers: dict[str, int | str]
+    result: PijntestResult
+    consents: list[ConsentProof]
+    source: dict[str, Any]
+    started_at: int | None
+    request_hash: str
+    response_body: dict[str, Any]
+    created_at: datetime
+    expires_at: int  # epoch seconds: DynamoDB TTL of every PII item
+    replay_expires_at: int  # epoch seconds: how long the submission_id answers replays
+
+    @property
+    def marketing_requested(self) -> bool:
+        return any(consent.purpose == "marketing" for consent in self.consents)
+
+
+@dataclass(frozen=True)
+class Spam:
+    reason: Literal["honeypot", "too_fast"]
+
+
+def screen_for_bots(request: SubmitRequest, now: datetime, min_fill_seconds: int) -> Spam | None:
+    """A filled honeypot, or a form sent faster than a person can read it.
+
+    A ``started_at`` in the future says only that the visitor's clock runs ahead, so it is not held against them.
+    """
+    if request.website:
+        return Spam("honeypot")
+    if request.started_at is not None:
+        elapsed_ms = now.timestamp() * 1000 - request.started_at
+        if 0 <= elapsed_ms < min_fill_seconds * 1000:
+            return Spam("too_fast")
+    return None
+
+
+def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem]:
+    problems = validate_answers(content.questionnaire, request.answers)
+    if request.consent.version != content.consents.version:
+        problems.append(FieldProblem("consent.version", "unknown_version"))
+    return problems
+
+
+def request_hash(request: SubmitRequest) -> str:
+    """Identifies the payload: a replay must carry the same one, or it is a conflict."""
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def plan_submission(
+    content: Content, request: SubmitRequest, now: datetime, retention_days: int, replay_days: int
+) -> NewSubmission:
+    """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``."""
+    result = score(content, request.answers)
+    consents = [
+        ConsentProof(purpose, content.consents.version, content.consent_text_sha256(purpose))
+        for purpose, given in (("health_data", request.consent.health_data), ("marketing", request.consent.marketing))
+        if given
+    ]
+    response = SubmitResponse(submission_id=request.submission_id, result=result)
+    return NewSubmission(
+        submission_id=str(request.submission_id),
+        lead_id=lead_id_for(request.contact.email),
+        email=normalise_email(request.contact.email),
+        name=request.contact.name,
+        answers=dict(request.answers),
+        result=result,
+        consents=consents,
+        source=request.source.model_dump(exclude_none=True) if request.source else {},
+        started_at=request.started_at,
+        request_hash=request_hash(request),
+        response_body=response.model_dump(mode="json"),
+        created_at=now.astimezone(UTC),
+        expires_at=int((now + timedelta(days=retention_days)).timestamp()),
+        replay_expires_at=int((now + timedelta(days=replay_days)).timestamp()),
+    )

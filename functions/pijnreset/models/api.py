@@ -1,0 +1,75 @@
+"""What the HTTP API returns. Field names are the contract with the landing-page form."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from pijnreset.models.result import PijntestResult
+
+
+class SubmitResponse(BaseModel):
+    submission_id: UUID
+    result: PijntestResult
+
+
+class AcceptedResponse(BaseModel):
+    status: Literal["accepted"] = "accepted"
+
+
+class OptionOut(BaseModel):
+    value: int | str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    id: str
+    text: str
+    block: Literal["context", "safety", "scored"]
+    options: list[OptionOut]
+    urgency: Literal["urgent", "see_gp"] | None = None
+    domain: str | None = None
+
+
+class ConsentOut(BaseModel):
+    purpose: Literal["health_data", "marketing", "contact"]
+    text: str
+    required: bool
+
+
+class BlockOut(BaseModel):
+    id: Literal["context", "safety", "scored"]
+    intro: str
+
+
+class DomainOut(BaseModel):
+    id: str
+    label: str
+
+
+class QuestionnaireResponse(BaseModel):
+    version: str
+    title: str
+    intro: str
+    blocks: list[BlockOut]
+    questions: list[QuestionOut]
+    domains: list[DomainOut]
+    consent_version: str
+    consents: list[ConsentOut]
+    disclaimer: str
+
+
+class FieldErrorOut(BaseModel):
+    field: str = Field(
+        description='Dotted path in the request body, e.g. "contact.email" or "answers.stress_overload".'
+    )
+    type: str = Field(description='Machine-readable reason, e.g. "missing", "invalid_option", "value_error".')
+    message: str = Field(description="Dutch text to show next to the field.")
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="Machine-readable error code.")
+    message: str = Field(description="Dutch text to show to the visitor.")
+    fields: list[FieldErrorOut] = []

@@ -1,0 +1,85 @@
+"""What the HTTP API accepts: request bodies, validated field by field.
+
+Kept apart from the response models so that a function that only answers (GET /pijntest) never
+imports email-validator and these schemas.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic.functional_validators import PlainValidator
+from pydantic_core import PydanticCustomError
+
+# Line and paragraph separators and bidirectional overrides can forge what a mail client shows.
+_FORBIDDEN_IN_NAMES = {"\u2028", "\u2029", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+
+
+def _answer_value(value: object) -> int | str:
+    """An answer is a JSON integer or string; which one, and which values, the questionnaire decides."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise PydanticCustomError("answer_type", "An answer is an integer or a string")
+    return value
+
+
+AnswerValue = Annotated[int | str, PlainValidator(_answer_value)]
+
+
+class RequestModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _plain_name(value: str) -> str:
+    if any(unicodedata.category(char) == "Cc" or char in _FORBIDDEN_IN_NAMES for char in value):
+        raise PydanticCustomError("control_characters", "Names may not contain control characters")
+    return value
+
+
+class Contact(RequestModel):
+    name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    email: Annotated[EmailStr, Field(max_length=254)]
+
+    _plain = field_validator("name")(_plain_name)
+
+
+class Consent(RequestModel):
+    health_data: StrictBool
+    marketing: StrictBool = False
+    version: Annotated[StrictStr, Field(min_length=1, max_length=50)]
+
+    @field_validator("health_data")
+    @classmethod
+    def _health_data_given(cls, value: bool) -> bool:
+        if value is not True:
+            raise PydanticCustomError("consent_required", "Consent to process health data is required")
+        return value
+
+
+ShortText = Annotated[StrictStr, Field(max_length=200)]
+
+
+class Source(RequestModel):
+    """Where the visitor came from, as the form read it from the page URL and document.referrer."""
+
+    utm_source: ShortText | None = None
+    utm_medium: ShortText | None = None
+    utm_campaign: ShortText | None = None
+    utm_term: ShortText | None = None
+    utm_content: ShortText | None = None
+    referrer: Annotated[StrictStr, Field(max_length=2000)] | None = None
+    landing_path: Annotated[StrictStr, Field(max_length=500)] | None = None
+
+
+class SubmitRequest(RequestModel):
+    submission_id: UUID = Field(description="Made by the client once per filled-in test and reused on retry.")
+    answers: Annotated[dict[Annotated[str, Field(max_length=64)], AnswerValue], Field(max_length=64)]
+    contact: Contact
+    consent: Consent
+    source: Source | None = None
+    website: Annotated[StrictStr, Field(max_length=500)] | None = Field(
+        None, description="Honeypot: hidden from people, so only bots fill it in."
+    )
+    started_at: StrictInt | None = Field(None, description="Epoch milliseconds when the form was opened.")

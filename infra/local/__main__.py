@@ -1,0 +1,48 @@
+"""``python -m infra.local``: the whole funnel on embedded AWS. Ctrl-C or SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+from infra.local.http import CorsPolicy, Gateway, make_server
+from infra.local.stack import LocalStack
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="a template parameter, e.g. RetentionDays=30"
+    )
+    args = parser.parse_args(argv)
+    parameters = dict(item.split("=", 1) for item in args.param)
+
+    stack = LocalStack(parameters)
+    stack.start()
+    server = make_server(Gateway(stack.functions, CorsPolicy.of_template(stack.resolver)), args.host, args.port)
+    stopping = threading.Event()
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    host, port = str(server.server_address[0]), server.server_address[1]
+    print(f"pijnreset local stack ready: http://{host}:{port} (AWS on moto at {stack.endpoint})", flush=True)
+    stopping.wait()
+    print("stopping", file=sys.stderr, flush=True)
+    server.shutdown()
+    server.server_close()
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

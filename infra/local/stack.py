@@ -1,0 +1,63 @@
+"""Runs the template on moto: creates its resources, then invokes its real handlers in-process.
+
+boto3 inside the handlers reaches moto through AWS_ENDPOINT_URL; nothing under functions/ knows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from infra.functions import LocalFunction, local_functions, shared_environment
+from infra.resources import create_tables
+from infra.template import REGION, Resolver, load_template
+
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+class LocalStack:
+    """moto on loopback, the template's resources on it, and its functions ready to invoke."""
+
+    def __init__(self, parameters: Mapping[str, str] | None = None) -> None:
+        self.parameters = dict(parameters or {})
+        self._moto: ThreadedMotoServer | None = None
+        self.endpoint = ""
+        self.resolver = Resolver(load_template(), parameters=self.parameters)
+        self.functions: list[LocalFunction] = []
+
+    def start(self) -> None:
+        # werkzeug logs every request moto serves; that floods the terminal.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        os.environ.update(LOCAL_CREDENTIALS)
+        os.environ["AWS_ENDPOINT_URL"] = self.endpoint
+
+        self.resolver.name_resources_locally()
+        create_tables(self.client("dynamodb"), self.resolver)
+        self.functions = local_functions(self.resolver)
+        os.environ.update(shared_environment(self.resolver))
+
+    def stop(self) -> None:
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION)  # type: ignore[call-overload]
+
+    def function(self, logical_id: str) -> LocalFunction:
+        return next(function for function in self.functions if function.logical_id == logical_id)

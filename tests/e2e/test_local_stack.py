@@ -1,0 +1,60 @@
+"""The local stack as a user runs it: a subprocess serving the API over real HTTP on a free port."""
+
+from __future__ import annotations
+
+import uuid
+
+import requests
+
+from tests.support.answers import answers_with
+from tests.support.local_stack import local_stack
+
+
+def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questionnaire):
+    with local_stack() as stack:
+        questions = requests.get(f"{stack.url}/pijntest", timeout=10)
+        assert questions.status_code == 200
+        assert questions.json()["version"] == "pijntest-v1"
+
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_with(questionnaire, item_value=2),
+            "contact": {"name": "Bram", "email": "bram@example.nl"},
+            "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+        }
+        created = requests.post(f"{stack.url}/pijntest", json=body, timeout=10)
+        assert created.status_code == 201, created.text
+        assert created.json()["result"]["category"] == "high"
+        replayed = requests.post(f"{stack.url}/pijntest", json=body, timeout=10)
+        assert replayed.status_code == 200
+        assert replayed.json() == created.json()
+
+        invalid = requests.post(
+            f"{stack.url}/pijntest", data="nope", headers={"content-type": "text/plain"}, timeout=10
+        )
+        assert invalid.status_code == 415
+
+        assert stack.stop() == 0
+    log = "".join(stack.output)
+    assert "bram@example.nl" not in log, "no email address in any log line"
+    assert "Traceback" not in log
+
+
+def test_cors_allows_exactly_the_configured_origin():
+    allowed = "http://127.0.0.1:8123"
+    with local_stack("--param", f"AllowedOrigin={allowed}") as stack:
+        preflight = requests.options(
+            f"{stack.url}/pijntest",
+            headers={"Origin": allowed, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        assert preflight.status_code == 204
+        assert preflight.headers["Access-Control-Allow-Origin"] == allowed
+        assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+        foreign = requests.get(f"{stack.url}/pijntest", headers={"Origin": "https://evil.example"}, timeout=10)
+        assert foreign.status_code == 200
+        assert "Access-Control-Allow-Origin" not in foreign.headers
+        own = requests.get(f"{stack.url}/pijntest", headers={"Origin": allowed}, timeout=10)
+        assert own.headers["Access-Control-Allow-Origin"] == allowed
+        assert stack.stop() == 0

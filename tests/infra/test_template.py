@@ -1,0 +1,97 @@
+"""template.yaml is valid, complete for the code, and the single source of what the code needs."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from infra.functions import local_functions
+from infra.template import ROOT, TEMPLATE_PATH, Resolver, load_template, resources_of_type
+
+
+def _functions():
+    return local_functions(Resolver(load_template(), physical_ids={"LeadsTable": "leads"}))
+
+
+def test_cfn_lint_finds_nothing():
+    result = subprocess.run(
+        [Path(sys.executable).parent / "cfn-lint", str(TEMPLATE_PATH)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_function_runs_python_3_13_on_arm64():
+    globals_ = load_template()["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.13"
+    assert globals_["Architectures"] == ["arm64"]
+    for _, resource in resources_of_type(load_template(), "AWS::Serverless::Function"):
+        assert resource["Properties"].get("Runtime", "python3.13") == "python3.13"
+        assert resource["Properties"].get("Architectures", ["arm64"]) == ["arm64"]
+
+
+def test_every_handler_exists_and_every_route_is_served():
+    routes = set()
+    for function in _functions():
+        module_name, attribute = function.handler.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module_name), attribute)), function.handler
+        routes |= {(route.method, route.path) for route in function.routes}
+    assert {("GET", "/pijntest"), ("POST", "/pijntest")} <= routes
+
+
+def test_the_table_has_ttl_a_stream_and_keeps_its_data():
+    ((_, table),) = resources_of_type(load_template(), "AWS::DynamoDB::Table")
+    properties = table["Properties"]
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert properties["StreamSpecification"]["StreamViewType"] in {"NEW_IMAGE", "NEW_AND_OLD_IMAGES"}
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+
+
+def test_the_submit_function_may_write_the_table_and_nothing_else():
+    (submit,) = [
+        r for name, r in resources_of_type(load_template(), "AWS::Serverless::Function") if name == "SubmitFunction"
+    ]
+    statements = [s for policy in submit["Properties"]["Policies"] for s in policy["Statement"]]
+    assert all(statement["Resource"] == {"Fn::GetAtt": ["LeadsTable", "Arn"]} for statement in statements)
+    actions = {action for statement in statements for action in statement["Action"]}
+    assert actions == {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"}
+    assert not any(action.startswith(("ses:", "sqs:")) for action in actions)
+
+
+def test_the_function_package_requirements_equal_the_project_s_runtime_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    lines = (ROOT / "functions" / "requirements.txt").read_text().splitlines()
+    requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert sorted(requirements) == sorted(project)
+
+
+def test_the_function_package_carries_the_templates():
+    link = ROOT / "functions" / "templates"
+    assert link.resolve() == (ROOT / "templates").resolve()
+    assert (link / "pijntest" / "pijntest-v1.yaml").is_file()
+
+
+def test_nothing_under_functions_imports_moto_or_test_code():
+    offenders = []
+    for path in (ROOT / "functions" / "pijnreset").rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path}: {name}" for name in names if re.match(r"(moto|tests|infra)(\.|$)", name)]
+    assert offenders == []
+
+
+def test_logic_modules_stay_pure():
+    """logic/ never touches AWS: no boto3, botocore or Powertools imports."""
+    for path in Path(ROOT / "functions" / "pijnreset" / "logic").rglob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"^\s*(import|from)\s+(boto3|botocore|aws_lambda_powertools)", source, re.M), path

@@ -1,0 +1,40 @@
+"""GET /pijntest serves the questionnaire the form renders, safety block first."""
+
+
+def test_get_pijntest_serves_every_question_with_its_options(api, questionnaire):
+    response = api.get("/pijntest")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["version"] == "pijntest-v1"
+    assert body["consent_version"] == "consent-v1"
+    blocks = [question["block"] for question in body["questions"]]
+    assert blocks == sorted(blocks, key=["safety", "context", "scored"].index), "safety first, then context, scored"
+    assert blocks.count("scored") == 16
+    by_id = {question["id"]: question for question in body["questions"]}
+    assert by_id["red_fever_ill"]["urgency"] == "urgent"
+    assert by_id["gp_cancer_history"]["urgency"] == "see_gp"
+    assert by_id["stress_overload"]["domain"] == "stress"
+    assert by_id["stress_overload"]["options"] == [
+        {"value": 0, "label": "Nooit"},
+        {"value": 1, "label": "Soms"},
+        {"value": 2, "label": "Vaak"},
+        {"value": 3, "label": "Bijna altijd"},
+    ]
+    assert {question_id for question_id, _ in questionnaire.question_ids()} == set(by_id)
+
+
+def test_get_pijntest_serves_the_consent_texts_and_disclaimer_as_written(api, content):
+    body = api.get("/pijntest").json()
+    assert body["consents"] == [
+        {"purpose": consent.purpose, "text": consent.text, "required": consent.required}
+        for consent in content.consents.consents
+    ]
+    assert [c["purpose"] for c in body["consents"] if c["required"]] == ["health_data"]
+    assert body["disclaimer"] == content.disclaimer.text
+
+
+def test_an_unknown_route_is_a_404_json(api):
+    response = api.get("/nothing-here")
+    assert response.status == 404
+    assert response.json() == {"message": "Not Found"}

@@ -1,0 +1,196 @@
+"""POST /pijntest: one atomic write of lead, submission, consent proof and email job; replays and conflicts."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime
+
+import pytest
+from pijnreset.logic.identity import lead_id_for
+
+from tests.support.payloads import changed, submission
+
+DAY = 24 * 3600
+
+
+def _by_entity(items):
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(item["entity"], []).append(item)
+    return grouped
+
+
+def test_a_new_submission_is_one_dynamodb_call_and_no_ses_call(api, aws_calls, questionnaire):
+    response = api.post("/pijntest", json_body=submission(questionnaire))
+    assert response.status == 201
+    assert aws_calls.of("dynamodb") == ["TransactWriteItems"]
+    assert aws_calls.of("sesv2") == []
+    assert aws_calls.of("ses") == []
+    assert {service for service, _ in aws_calls.calls} == {"dynamodb"}
+
+
+def test_the_transaction_stores_lead_submission_consent_and_email_job(api, table_items, questionnaire, content):
+    body = submission(questionnaire, item_value=2)
+    response = api.post("/pijntest", json_body=body)
+    assert response.status == 201
+    answer = response.json()
+    assert answer["submission_id"] == body["submission_id"]
+    assert answer["result"]["category"] == "high"
+
+    items = _by_entity(table_items())
+    assert sorted(items) == ["consent", "email_job", "lead", "submission", "submission_request"]
+    lead_id = lead_id_for("anna.de.vries@example.nl")
+
+    (lead,) = items["lead"]
+    assert (lead["pk"], lead["sk"]) == (f"LEAD#{lead_id}", "PROFILE")
+    assert lead["email"] == "anna.de.vries@example.nl"
+    assert lead["name"] == "Anna de Vries"
+    assert lead["submission_count"] == 1
+    assert lead["latest_submission_id"] == body["submission_id"]
+    assert lead["latest_triage"] == "none"
+    assert "marketing_requested_at" not in lead
+
+    (stored,) = items["submission"]
+    assert stored["pk"] == f"LEAD#{lead_id}"
+    assert stored["answers"] == body["answers"]
+    assert stored["result"] == answer["result"]
+    assert stored["versions"] == {
+        "questionnaire": "pijntest-v1",
+        "scoring": "scoring-v1",
+        "disclaimer": "disclaimer-v1",
+        "consent": "consent-v1",
+    }
+    assert stored["source"] == body["source"]
+
+    (consent,) = items["consent"]
+    assert consent["purpose"] == "health_data"
+    assert consent["consent_version"] == "consent-v1"
+    text = content.consents.by_purpose("health_data").text
+    assert consent["text_sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    given_at = datetime.fromisoformat(consent["given_at"].replace("Z", "+00:00"))
+    assert given_at.tzinfo == UTC
+    assert abs((datetime.now(UTC) - given_at).total_seconds()) < 60
+    assert consent["source"] == {
+        "channel": "pijntest",
+        "submission_id": body["submission_id"],
+        "landing_path": "/pijntest",
+    }
+
+    (job,) = items["email_job"]
+    assert (job["kind"], job["status"]) == ("result", "pending")
+    assert job["submission_sk"] == stored["sk"]
+
+
+def test_marketing_consent_adds_its_own_proof_and_marks_the_lead(api, table_items, questionnaire):
+    body = changed(submission(questionnaire), "consent.marketing", True)
+    assert api.post("/pijntest", json_body=body).status == 201
+    items = _by_entity(table_items())
+    assert sorted(consent["purpose"] for consent in items["consent"]) == ["health_data", "marketing"]
+    assert "marketing_requested_at" in items["lead"][0]
+
+
+def test_every_personal_data_item_carries_a_ttl_from_the_retention_setting(api, table_items, questionnaire):
+    body = changed(submission(questionnaire), "consent.marketing", True)
+    assert api.post("/pijntest", json_body=body).status == 201
+    now = time.time()
+    items = table_items()
+    assert len(items) == 6
+    for item in items:
+        expires = int(item["expires_at"])
+        if item["entity"] == "submission_request":
+            assert 6 * DAY < expires - now <= 7 * DAY + 60
+        else:
+            assert 364 * DAY < expires - now <= 365 * DAY + 60, item["entity"]
+
+
+def test_one_lead_per_address_and_repeated_tests_append(api, table_items, questionnaire):
+    first = submission(questionnaire)
+    second = changed(submission(questionnaire, item_value=1), "contact.email", "  ANNA.de.vries@example.NL ")
+    assert api.post("/pijntest", json_body=first).status == 201
+    assert api.post("/pijntest", json_body=second).status == 201
+    items = _by_entity(table_items())
+    assert len(items["lead"]) == 1
+    assert items["lead"][0]["submission_count"] == 2
+    assert items["lead"][0]["latest_submission_id"] == second["submission_id"]
+    assert len(items["submission"]) == 2
+    assert len(items["email_job"]) == 2
+
+
+def test_a_replay_returns_the_identical_body_and_writes_nothing(api, table_items, aws_calls, questionnaire):
+    body = submission(questionnaire, item_value=1)
+    first = api.post("/pijntest", json_body=body)
+    before = table_items()
+    aws_calls.clear()
+    again = api.post("/pijntest", json_body=body)
+    assert aws_calls.of("dynamodb") == ["TransactWriteItems"], "the replay is recognised in the same one call"
+    assert (first.status, again.status) == (201, 200)
+    assert again.body == first.body
+    assert table_items() == before
+
+
+def test_the_same_id_with_another_payload_is_a_conflict(api, table_items, questionnaire):
+    body = submission(questionnaire)
+    assert api.post("/pijntest", json_body=body).status == 201
+    before = table_items()
+    other = changed(body, "answers.stress_overload", 3)
+    response = api.post("/pijntest", json_body=other)
+    assert response.status == 409
+    assert response.error_fields == {"submission_id"}
+    assert table_items() == before
+
+
+def test_an_urgent_result_has_no_score_and_flags_the_lead(api, table_items, questionnaire):
+    body = submission(questionnaire, item_value=3, safety_yes=("red_saddle_numbness",))
+    result = api.post("/pijntest", json_body=body).json()["result"]
+    assert (result["triage"], result["category"], result["total"], result["domains"]) == ("urgent", None, None, [])
+    assert result["call_to_action"] is None
+    lead = _by_entity(table_items())["lead"][0]
+    assert lead["latest_triage"] == "urgent"
+    assert "urgent_flag_at" in lead
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda b: changed(b, "website", "http://spam.example"), "honeypot"),
+        (lambda b: changed(b, "started_at", int(time.time() * 1000) - 1000), "too_fast"),
+    ],
+)
+def test_bots_get_202_without_result_and_nothing_is_stored(api, table_items, questionnaire, change, reason):
+    response = api.post("/pijntest", json_body=change(submission(questionnaire)))
+    assert response.status == 202
+    assert response.json() == {"status": "accepted"}
+    assert table_items() == []
+
+
+def test_a_person_who_took_their_time_is_not_screened_out(api, questionnaire):
+    body = changed(submission(questionnaire), "started_at", int(time.time() * 1000) - 4 * 60 * 1000)
+    assert api.post("/pijntest", json_body=body).status == 201
+
+
+def test_a_clock_running_ahead_is_not_held_against_the_visitor(api, questionnaire):
+    body = changed(submission(questionnaire), "started_at", int(time.time() * 1000) + 5 * 60 * 1000)
+    assert api.post("/pijntest", json_body=body).status == 201
+
+
+def test_dynamodb_unavailable_is_a_503_with_retry_after_and_the_retry_succeeds(api, table_items, questionnaire):
+    from botocore.exceptions import ClientError
+    from pijnreset.handlers import submit
+
+    body = submission(questionnaire)
+    original = submit.table._client.transact_write_items
+
+    def throttled(**_):
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "TransactWriteItems")
+
+    submit.table._client.transact_write_items = throttled
+    try:
+        response = api.post("/pijntest", json_body=body)
+    finally:
+        submit.table._client.transact_write_items = original
+    assert response.status == 503
+    assert response.headers["retry-after"].isdigit()
+    assert response.json()["error"] == "service_unavailable"
+    assert table_items() == []
+    assert api.post("/pijntest", json_body=body).status == 201

@@ -1,0 +1,77 @@
+"""moto in-process with the tables of template.yaml, and a recorder of every AWS call made meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.client
+from moto import mock_aws
+
+from infra.resources import create_tables
+from infra.template import REGION, Resolver, load_template
+
+
+@contextmanager
+def template_on_moto() -> Iterator[Resolver]:
+    with mock_aws():
+        resolver = Resolver(load_template()).name_resources_locally()
+        create_tables(boto3.client("dynamodb", region_name=REGION), resolver)
+        yield resolver
+
+
+def scan_all(table_name: str) -> list[dict[str, Any]]:
+    """Every item of the table, deserialised: tests check the whole table, not just what they expect."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    from pijnreset.dal.leads_table import from_item
+
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("scan").paginate(TableName=table_name, ConsistentRead=True):
+        items += [from_item(item) for item in page["Items"]]
+    return items
+
+
+@dataclass
+class AwsCalls:
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def of(self, service: str) -> list[str]:
+        return [operation for called, operation in self.calls if called == service]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+@contextmanager
+def recording_aws_calls() -> Iterator[AwsCalls]:
+    """Records (service, operation) of every call any botocore client makes, through botocore's event hooks.
+
+    Hooks registered on the base client class reach clients created before the recording began too.
+    """
+    recorded = AwsCalls()
+
+    def record(model: Any, **_: Any) -> None:
+        recorded.calls.append((model.service_model.service_name, model.name))
+
+    original = botocore.client.BaseClient._make_api_call
+    hooked_emitters: list[Any] = []
+
+    def hooked(self: Any, operation_name: str, api_params: Any) -> Any:
+        if not any(emitter is self.meta.events for emitter in hooked_emitters):
+            self.meta.events.register_first("before-call.*.*", record, unique_id=_RECORDER_ID)
+            hooked_emitters.append(self.meta.events)
+        return original(self, operation_name, api_params)
+
+    botocore.client.BaseClient._make_api_call = hooked  # type: ignore[method-assign]
+    try:
+        yield recorded
+    finally:
+        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+        for emitter in hooked_emitters:
+            emitter.unregister("before-call.*.*", unique_id=_RECORDER_ID)
+
+
+_RECORDER_ID = "pijnreset-test-aws-call-recorder"

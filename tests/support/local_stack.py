@@ -1,0 +1,80 @@
+"""Starts ``python -m infra.local`` as a subprocess on a free port and waits for its ready line."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+READY = re.compile(r"ready: (http://\S+)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    url: str
+    output: list[str] = field(default_factory=list)
+
+    def stop(self, timeout: float = 15) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+
+@contextmanager
+def local_stack(*args: str, timeout: float = 60) -> Iterator[RunningStack]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_"))}
+    environment["PORT"] = str(free_port())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    output: list[str] = []
+    deadline = time.monotonic() + timeout
+    url = None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        found = READY.search(line)
+        if found:
+            url = found.group(1)
+            break
+    if url is None:
+        process.kill()
+        raise RuntimeError("the local stack did not start:\n" + "".join(output))
+    running = RunningStack(process, url, output)
+
+    def drain() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            output.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
