@@ -4,6 +4,8 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Trust the machine's certificate store (a proxy may re-sign PyPI's certificates).
+export UV_SYSTEM_CERTS := 1
 UV_VERSION := 0.13.9
 PYTHON ?= python3
 # uv from PATH when it is there, else a private copy in .tools/ installed with pip.
