@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from datetime import UTC, datetime
 
@@ -157,11 +158,13 @@ def test_an_urgent_result_has_no_score_and_flags_the_lead(api, table_items, ques
         (lambda b: changed(b, "started_at", int(time.time() * 1000) - 1000), "too_fast"),
     ],
 )
-def test_bots_get_202_without_result_and_nothing_is_stored(api, table_items, questionnaire, change, reason):
+def test_bots_get_202_without_result_and_nothing_is_stored(api, table_items, questionnaire, capsys, change, reason):
     response = api.post("/pijntest", json_body=change(submission(questionnaire)))
     assert response.status == 202
     assert response.json() == {"status": "accepted"}
     assert table_items() == []
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [m[f"SpamScreened_{reason}"] for m in metrics if f"SpamScreened_{reason}" in m] == [[1.0]]
 
 
 def test_a_person_who_took_their_time_is_not_screened_out(api, questionnaire):
