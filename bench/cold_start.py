@@ -36,11 +36,12 @@ print(json.dumps({{"seconds": elapsed, "max_rss_mib": resource.getrusage(resourc
 def _environment() -> dict[str, str]:
     from infra.functions import shared_environment
     from infra.local.stack import LOCAL_CREDENTIALS
+    from infra.resources import name_locally
     from infra.template import Resolver, load_template
 
     environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "functions")}
     environment.update(LOCAL_CREDENTIALS)
-    environment.update(shared_environment(Resolver(load_template()).name_resources_locally()))
+    environment.update(shared_environment(name_locally(Resolver(load_template()))))
     return environment
 
 
@@ -58,11 +59,12 @@ def _run(body: str, environment: dict[str, str]) -> dict[str, object]:
 
 def measure(samples: int) -> list[dict[str, object]]:
     from infra.functions import local_functions
+    from infra.resources import name_locally
     from infra.template import Resolver, load_template
 
     environment = _environment()
     rows = []
-    for function in local_functions(Resolver(load_template()).name_resources_locally()):
+    for function in local_functions(name_locally(Resolver(load_template()))):
         module = function.handler.rsplit(".", 1)[0]
         handler_body = f"importlib.import_module({module!r})"
         clients = _run(handler_body, environment)["clients"]

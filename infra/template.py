@@ -67,12 +67,6 @@ class Resolver:
     parameters: dict[str, str] = field(default_factory=dict)
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def name_resources_locally(self) -> Resolver:
-        """Gives every resource its local physical name, ``pijnreset-local-<LogicalId>``."""
-        for logical_id in self.template.get("Resources", {}):
-            self.physical_ids.setdefault(logical_id, local_name(logical_id))
-        return self
-
     def parameter(self, name: str) -> str:
         if name in self.parameters:
             return self.parameters[name]

@@ -8,12 +8,13 @@ import pytest
 
 from infra.functions import shared_environment
 from infra.local.stack import LOCAL_CREDENTIALS
+from infra.resources import name_locally
 from infra.template import Resolver, load_template
 
 # Before any handler module is imported: they read their settings once, at import.
 os.environ.update(LOCAL_CREDENTIALS)
 os.environ.pop("AWS_ENDPOINT_URL", None)
-os.environ.update(shared_environment(Resolver(load_template()).name_resources_locally()))
+os.environ.update(shared_environment(name_locally(Resolver(load_template()))))
 
 
 @pytest.fixture(scope="session")

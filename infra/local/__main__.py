@@ -9,6 +9,8 @@ import sys
 import threading
 from types import FrameType
 
+from infra.local.dev_pages import DEV_ROUTES
+from infra.local.events import Pollers, event_sources
 from infra.local.http import CorsPolicy, Gateway, make_server
 from infra.local.stack import LocalStack
 
@@ -25,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
 
     stack = LocalStack(parameters)
     stack.start()
-    server = make_server(Gateway(stack.functions, CorsPolicy.of_template(stack.resolver)), args.host, args.port)
+    gateway = Gateway(stack.functions, CorsPolicy.of_template(stack.resolver))
+    server = make_server(gateway, args.host, args.port, extra_routes=DEV_ROUTES)
+    pollers = Pollers(event_sources(stack.resolver, stack.functions), stack.client)
+    pollers.start()
     stopping = threading.Event()
 
     def stop(signum: int, _: FrameType | None) -> None:
@@ -36,10 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     host, port = str(server.server_address[0]), server.server_address[1]
     print(f"pijnreset local stack ready: http://{host}:{port} (AWS on moto at {stack.endpoint})", flush=True)
+    print(f"  email outbox: http://{host}:{port}/_dev/outbox.html (JSON at /_dev/outbox)", flush=True)
     stopping.wait()
     print("stopping", file=sys.stderr, flush=True)
     server.shutdown()
     server.server_close()
+    pollers.stop()
     stack.stop()
     return 0
 

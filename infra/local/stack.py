@@ -10,11 +10,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
 from moto.server import ThreadedMotoServer
 
+from infra.aws import moto_client
 from infra.functions import LocalFunction, local_functions, shared_environment
-from infra.resources import create_tables
+from infra.resources import create_resources
 from infra.template import REGION, Resolver, load_template
 
 LOCAL_CREDENTIALS = {
@@ -46,8 +46,7 @@ class LocalStack:
         os.environ.update(LOCAL_CREDENTIALS)
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint
 
-        self.resolver.name_resources_locally()
-        create_tables(self.client("dynamodb"), self.resolver)
+        create_resources(self.client, self.resolver)
         self.functions = local_functions(self.resolver)
         os.environ.update(shared_environment(self.resolver))
 
@@ -57,7 +56,7 @@ class LocalStack:
             self._moto = None
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION)  # type: ignore[call-overload]
+        return moto_client(service, self.endpoint)
 
     def function(self, logical_id: str) -> LocalFunction:
         return next(function for function in self.functions if function.logical_id == logical_id)

@@ -11,15 +11,16 @@ import boto3
 import botocore.client
 from moto import mock_aws
 
-from infra.resources import create_tables
+from infra.aws import moto_client
+from infra.resources import create_resources
 from infra.template import REGION, Resolver, load_template
 
 
 @contextmanager
 def template_on_moto() -> Iterator[Resolver]:
     with mock_aws():
-        resolver = Resolver(load_template()).name_resources_locally()
-        create_tables(boto3.client("dynamodb", region_name=REGION), resolver)
+        resolver = Resolver(load_template())
+        create_resources(moto_client, resolver)
         yield resolver
 
 
@@ -37,31 +38,38 @@ def scan_all(table_name: str) -> list[dict[str, Any]]:
 @dataclass
 class AwsCalls:
     calls: list[tuple[str, str]] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, service: str) -> list[str]:
         return [operation for called, operation in self.calls if called == service]
 
+    def params_of(self, service: str, operation: str) -> list[dict[str, Any]]:
+        return [p for (s, o), p in zip(self.calls, self.params, strict=True) if (s, o) == (service, operation)]
+
     def clear(self) -> None:
         self.calls.clear()
+        self.params.clear()
 
 
 @contextmanager
 def recording_aws_calls() -> Iterator[AwsCalls]:
-    """Records (service, operation) of every call any botocore client makes, through botocore's event hooks.
+    """Records (service, operation) and the parameters of every call any botocore client makes, through
+    botocore's event hooks (before-parameter-build: once per call, with the caller's own parameters).
 
     Hooks registered on the base client class reach clients created before the recording began too.
     """
     recorded = AwsCalls()
 
-    def record(model: Any, **_: Any) -> None:
+    def record(model: Any, params: Any = None, **_: Any) -> None:
         recorded.calls.append((model.service_model.service_name, model.name))
+        recorded.params.append(dict(params or {}))
 
     original = botocore.client.BaseClient._make_api_call
     hooked_emitters: list[Any] = []
 
     def hooked(self: Any, operation_name: str, api_params: Any) -> Any:
         if not any(emitter is self.meta.events for emitter in hooked_emitters):
-            self.meta.events.register_first("before-call.*.*", record, unique_id=_RECORDER_ID)
+            self.meta.events.register_first("before-parameter-build.*.*", record, unique_id=_RECORDER_ID)
             hooked_emitters.append(self.meta.events)
         return original(self, operation_name, api_params)
 
@@ -71,7 +79,7 @@ def recording_aws_calls() -> Iterator[AwsCalls]:
     finally:
         botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
         for emitter in hooked_emitters:
-            emitter.unregister("before-call.*.*", unique_id=_RECORDER_ID)
+            emitter.unregister("before-parameter-build.*.*", unique_id=_RECORDER_ID)
 
 
 _RECORDER_ID = "pijnreset-test-aws-call-recorder"

@@ -1,0 +1,321 @@
+"""Lambda's event source mappings on moto: a DynamoDB stream poller and an SQS poller.
+
+They do what Lambda does for the template's ``DynamoDB`` and ``SQS`` events: read a batch, apply the
+FilterCriteria, invoke the real handler with an event of the documented shape, honour
+``ReportBatchItemFailures`` (retry from the first failed record / keep the failed messages), and after the
+retry limit pass a stream batch to its on-failure destination.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from infra.functions import LocalFunction
+from infra.template import REGION, Resolver, resources_of_type
+
+
+# --- Lambda event filtering (the subset the template uses, and a little more) --------------------------
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda event filtering: every key of the pattern must match; a list lists the acceptable values."""
+    if isinstance(pattern, dict):
+        if not isinstance(value, dict):
+            return False
+        return all(matches(sub_pattern, value.get(key, _MISSING)) for key, sub_pattern in pattern.items())
+    if isinstance(pattern, list):
+        return any(_matches_one(rule, value) for rule in pattern)
+    return bool(pattern == value)
+
+
+_MISSING = object()
+
+
+def _matches_one(rule: Any, value: Any) -> bool:
+    if isinstance(rule, dict):
+        if "exists" in rule:
+            return (value is not _MISSING) is bool(rule["exists"])
+        if value is _MISSING:
+            return False
+        if "prefix" in rule:
+            return isinstance(value, str) and value.startswith(rule["prefix"])
+        if "anything-but" in rule:
+            excluded = rule["anything-but"]
+            return value not in (excluded if isinstance(excluded, list) else [excluded])
+        return False
+    return value is not _MISSING and rule == value
+
+
+# --- Sources --------------------------------------------------------------------------------------------
+@dataclass
+class StreamSource:
+    function: LocalFunction
+    stream_arn: str
+    batch_size: int
+    filters: list[Any]
+    max_retries: int
+    on_failure_queue_url: str | None
+    iterators: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    attempts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class QueueSource:
+    function: LocalFunction
+    queue_arn: str
+    queue_url: str
+    batch_size: int
+    report_failures: bool
+
+
+def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> list[StreamSource | QueueSource]:
+    by_id = {function.logical_id: function for function in functions}
+    sources: list[StreamSource | QueueSource] = []
+    for logical_id, resource in resources_of_type(resolver.template, "AWS::Serverless::Function"):
+        for event in resource.get("Properties", {}).get("Events", {}).values():
+            properties = resolver.resolve(event.get("Properties", {}))
+            if event.get("Type") == "DynamoDB":
+                on_failure = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+                sources.append(
+                    StreamSource(
+                        function=by_id[logical_id],
+                        stream_arn=properties["Stream"],
+                        batch_size=int(properties.get("BatchSize", 100)),
+                        filters=[
+                            json.loads(f["Pattern"]) for f in properties.get("FilterCriteria", {}).get("Filters", [])
+                        ],
+                        max_retries=int(properties.get("MaximumRetryAttempts", 3)),
+                        on_failure_queue_url=_queue_url_of(resolver, on_failure) if on_failure else None,
+                    )
+                )
+            elif event.get("Type") == "SQS":
+                sources.append(
+                    QueueSource(
+                        function=by_id[logical_id],
+                        queue_arn=properties["Queue"],
+                        queue_url=_queue_url_of(resolver, properties["Queue"]),
+                        batch_size=min(10, int(properties.get("BatchSize", 10))),
+                        report_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
+                    )
+                )
+    return sources
+
+
+def _queue_url_of(resolver: Resolver, arn: str) -> str:
+    for (logical_id, attribute), value in resolver.attributes.items():
+        if attribute == "Arn" and value == arn:
+            return str(resolver.attributes[(logical_id, "QueueUrl")])
+    raise KeyError(f"no local queue has ARN {arn}")
+
+
+# --- Pollers --------------------------------------------------------------------------------------------
+class Pollers:
+    """Runs every event source once per ``poll_once`` call, or continuously in a thread (``start``)."""
+
+    def __init__(
+        self,
+        sources: Iterable[StreamSource | QueueSource],
+        client: Any,
+        *,
+        retry_visibility_seconds: int | None = None,
+    ) -> None:
+        self.sources = list(sources)
+        self._dynamodbstreams = client("dynamodbstreams")
+        self._sqs = client("sqs")
+        self._retry_visibility = retry_visibility_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll_once(self) -> int:
+        """Delivers at most one batch per source; returns how many records were handed to functions."""
+        handled = 0
+        for source in self.sources:
+            try:
+                if isinstance(source, StreamSource):
+                    handled += self._poll_stream(source)
+                else:
+                    handled += self._poll_queue(source)
+            except Exception as error:  # a poller must survive whatever a handler or moto does
+                print(f"{source.function.logical_id} poller: {type(error).__name__}: {error}", file=sys.stderr)
+        return handled
+
+    def drain(self, rounds: int = 50) -> int:
+        """Polls until a round hands nothing over (or ``rounds`` run out); returns the records handed over."""
+        total = 0
+        for _ in range(rounds):
+            handled = self.poll_once()
+            total += handled
+            if handled == 0:
+                break
+        return total
+
+    def start(self, interval: float = 0.25) -> None:
+        def run() -> None:
+            while not self._stop.is_set():
+                if self.poll_once() == 0:
+                    self._stop.wait(interval)
+
+        self._thread = threading.Thread(target=run, name="event-sources", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    # DynamoDB streams ------------------------------------------------------------------------------------
+    def _poll_stream(self, source: StreamSource) -> int:
+        streams = self._dynamodbstreams
+        description = streams.describe_stream(StreamArn=source.stream_arn)["StreamDescription"]
+        handled = 0
+        for shard in description.get("Shards", []):
+            shard_id = shard["ShardId"]
+            records = source.pending.get(shard_id)
+            if not records:
+                iterator = (
+                    source.iterators.get(shard_id)
+                    or streams.get_shard_iterator(
+                        StreamArn=source.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                    )["ShardIterator"]
+                )
+                response = streams.get_records(ShardIterator=iterator, Limit=source.batch_size)
+                source.iterators[shard_id] = response.get("NextShardIterator") or iterator
+                records = [_stream_record(record, source.stream_arn) for record in response.get("Records", [])]
+                records = [
+                    record
+                    for record in records
+                    if not source.filters or any(matches(f, record) for f in source.filters)
+                ]
+            if not records:
+                continue
+            handled += len(records)
+            failed_from = self._invoke_stream_batch(source, records)
+            if failed_from is None:
+                source.pending.pop(shard_id, None)
+                source.attempts.pop(shard_id, None)
+                continue
+            source.attempts[shard_id] = source.attempts.get(shard_id, 0) + 1
+            remaining = records[failed_from:]
+            if source.attempts[shard_id] > source.max_retries:
+                self._to_on_failure_destination(source, shard_id, remaining)
+                source.pending.pop(shard_id, None)
+                source.attempts.pop(shard_id, None)
+            else:
+                source.pending[shard_id] = remaining  # retried, from the first failed record, next round
+        return handled
+
+    def _invoke_stream_batch(self, source: StreamSource, records: list[dict[str, Any]]) -> int | None:
+        """Index of the first record to retry, or None when the whole batch succeeded."""
+        try:
+            response = source.function.invoke({"Records": records})
+        except Exception as error:
+            print(f"{source.function.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+            return 0
+        failures = (response or {}).get("batchItemFailures") or []
+        if not failures:
+            return None
+        failed = {failure["itemIdentifier"] for failure in failures}
+        for index, record in enumerate(records):
+            if record["dynamodb"]["SequenceNumber"] in failed:
+                return index
+        return 0  # an identifier we cannot place: retry the whole batch, as Lambda does
+
+    def _to_on_failure_destination(self, source: StreamSource, shard_id: str, records: list[dict[str, Any]]) -> None:
+        print(f"{source.function.logical_id}: {len(records)} stream records gave up after retries", file=sys.stderr)
+        if source.on_failure_queue_url is None:
+            return
+        self._sqs.send_message(
+            QueueUrl=source.on_failure_queue_url,
+            MessageBody=json.dumps(
+                {
+                    "requestContext": {"requestId": str(uuid.uuid4()), "condition": "RetryAttemptsExhausted"},
+                    "DDBStreamBatchInfo": {
+                        "shardId": shard_id,
+                        "startSequenceNumber": records[0]["dynamodb"]["SequenceNumber"],
+                        "endSequenceNumber": records[-1]["dynamodb"]["SequenceNumber"],
+                        "batchSize": len(records),
+                        "streamArn": source.stream_arn,
+                    },
+                }
+            ),
+        )
+
+    # SQS ---------------------------------------------------------------------------------------------------
+    def _poll_queue(self, source: QueueSource) -> int:
+        response = self._sqs.receive_message(
+            QueueUrl=source.queue_url,
+            MaxNumberOfMessages=source.batch_size,
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        event = {"Records": [_sqs_record(message, source.queue_arn) for message in messages]}
+        failed: set[str]
+        try:
+            result = source.function.invoke(event)
+            reported = (result or {}).get("batchItemFailures") or [] if source.report_failures else []
+            failed = {failure["itemIdentifier"] for failure in reported}
+        except Exception as error:
+            print(f"{source.function.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+            failed = {message["MessageId"] for message in messages}
+        for message in messages:
+            if message["MessageId"] in failed:
+                if self._retry_visibility is not None:
+                    self._sqs.change_message_visibility(
+                        QueueUrl=source.queue_url,
+                        ReceiptHandle=message["ReceiptHandle"],
+                        VisibilityTimeout=self._retry_visibility,
+                    )
+                continue
+            self._sqs.delete_message(QueueUrl=source.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+
+def _stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A record from GetRecords as Lambda passes it: JSON-safe, with its source ARN."""
+    dynamodb = dict(record["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {
+        "eventID": record.get("eventID", str(uuid.uuid4())),
+        "eventName": record["eventName"],
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": record.get("awsRegion", REGION),
+        "dynamodb": dynamodb,
+        "eventSourceARN": stream_arn,
+    }
+
+
+def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": message.get("MessageAttributes", {}),
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }
+
+
+def wait_until(condition: Any, timeout: float = 10, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
