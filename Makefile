@@ -13,7 +13,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help setup dev test lint typecheck unit clean
+.PHONY: help setup dev test lint typecheck bench clean
 
 help:
 	@echo "make dev    - run the whole funnel locally on embedded AWS (http://127.0.0.1:3000, PORT overrides)"
@@ -41,6 +41,11 @@ typecheck: setup
 
 test: lint typecheck
 	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench.cold_start
+	$(BIN)/python -m bench.scoring
+	$(BIN)/python -m bench.email_render
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -23,11 +23,45 @@ class Settings(BaseModel):
     idempotency_days: int = Field(7, alias="IDEMPOTENCY_DAYS", ge=1, le=365)
     # A form sent within this many seconds of opening it was filled in by a bot.
     min_fill_seconds: int = Field(3, alias="MIN_FILL_SECONDS", ge=0, le=600)
+    # Only the functions that put email jobs on the queue get this.
+    email_queue_url: str | None = Field(None, alias="EMAIL_QUEUE_URL", min_length=1)
+
+    @property
+    def queue_url(self) -> str:
+        if not self.email_queue_url:
+            raise RuntimeError("EMAIL_QUEUE_URL is not set for this function; see template.yaml")
+        return self.email_queue_url
 
     def content(self) -> Content:
         return load_content(self.questionnaire_version, self.templates_dir or default_templates_dir())
 
 
+class EmailSettings(BaseModel):
+    """What the email sender needs beyond the shared settings; validated when a sender starts."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    sender_address: str = Field(alias="SENDER_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
+    sender_name: str = Field(alias="SENDER_NAME", min_length=1, max_length=64)
+    coach_address: str = Field(alias="COACH_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
+    configuration_set: str = Field(alias="SES_CONFIGURATION_SET", min_length=1)
+    landing_page_url: str = Field(alias="LANDING_PAGE_URL", pattern=r"^https?://")
+    # The account's SES send rate, shared by at most max_concurrency senders at once.
+    max_send_rate: float = Field(14.0, alias="SES_MAX_SEND_RATE", gt=0)
+    max_concurrency: int = Field(2, alias="SENDER_MAX_CONCURRENCY", ge=2)
+    # A job claimed longer ago than this by a sender that never finished may be claimed again.
+    claim_stale_seconds: int = Field(120, alias="CLAIM_STALE_SECONDS", ge=1)
+
+    @property
+    def send_rate_per_sender(self) -> float:
+        return self.max_send_rate / self.max_concurrency
+
+
 @cache
 def get_settings() -> Settings:
     return Settings.model_validate(dict(os.environ))
+
+
+@cache
+def get_email_settings() -> EmailSettings:
+    return EmailSettings.model_validate(dict(os.environ))

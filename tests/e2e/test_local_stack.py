@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import requests
@@ -38,6 +39,31 @@ def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questio
     log = "".join(stack.output)
     assert "bram@example.nl" not in log, "no email address in any log line"
     assert "Traceback" not in log
+
+
+def test_a_submission_shows_up_in_the_local_outbox_within_seconds(questionnaire):
+    with local_stack() as stack:
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_with(questionnaire, item_value=1, context={"assessed": "no"}),
+            "contact": {"name": "Carla", "email": "carla@example.nl"},
+            "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+        }
+        result = requests.post(f"{stack.url}/pijntest", json=body, timeout=10).json()["result"]
+        deadline = time.monotonic() + 10
+        emails: list[dict[str, object]] = []
+        while not emails and time.monotonic() < deadline:
+            emails = requests.get(f"{stack.url}/_dev/outbox", timeout=10).json()
+            time.sleep(0.1)
+        (email,) = emails
+        assert email["to"] == "Carla <carla@example.nl>"
+        assert email["subject"] == "Je uitslag van de Pijntest: bespreek dit eerst met je huisarts"
+        assert result["indication"]["title"] in str(email["html"])
+        assert {"to", "subject", "text", "html", "headers"} <= set(email)
+        page = requests.get(f"{stack.url}/_dev/outbox.html", timeout=10)
+        assert page.status_code == 200
+        assert "bespreek dit eerst met je huisarts" in page.text
+        assert stack.stop() == 0
 
 
 def test_cors_allows_exactly_the_configured_origin():

@@ -11,11 +11,12 @@ import tomllib
 from pathlib import Path
 
 from infra.functions import local_functions
+from infra.resources import name_locally
 from infra.template import ROOT, TEMPLATE_PATH, Resolver, load_template, resources_of_type
 
 
 def _functions():
-    return local_functions(Resolver(load_template(), physical_ids={"LeadsTable": "leads"}))
+    return local_functions(name_locally(Resolver(load_template())))
 
 
 def test_cfn_lint_finds_nothing():

@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+from infra.aws import moto_client
+from infra.local.events import Pollers, event_sources
+from infra.local.outbox import sent_emails
 from tests.support.api import InProcessApi
 from tests.support.aws import recording_aws_calls, scan_all, template_on_moto
 
@@ -28,3 +31,14 @@ def table_items(stack):
 def aws_calls(stack):
     with recording_aws_calls() as calls:
         yield calls
+
+
+@pytest.fixture
+def pollers(stack, api):
+    """Lambda's event source mappings, run on demand; failed messages come back at once, not in 3 minutes."""
+    return Pollers(event_sources(stack, api.gateway.functions), moto_client, retry_visibility_seconds=0)
+
+
+@pytest.fixture
+def outbox(stack):
+    return sent_emails

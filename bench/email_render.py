@@ -1,0 +1,60 @@
+"""Rendering one result email (HTML with CSS inlined, plain text, MIME), per variant.
+
+    python -m bench.email_render [--rounds N]
+Goal: < 5 ms per email.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime
+
+from bench.support import sample_answers, setup_paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=300)
+    args = parser.parse_args()
+    setup_paths()
+    from pijnreset.content.emails import email_templates
+    from pijnreset.content.loader import default_templates_dir, load_content
+    from pijnreset.logic.email_message import address, build_message
+    from pijnreset.logic.scoring import score
+
+    content = load_content("pijntest-v1", default_templates_dir())
+    templates = email_templates(default_templates_dir())
+    print("Email render: HTML + CSS inlining + text + MIME, median of", args.rounds, "(goal: < 5 ms)")
+    print(f"{'variant':10} {'median ms':>10} {'p95 ms':>8}")
+    for variant, answers in sample_answers(content.questionnaire).items():
+        result = score(content, answers).model_dump(mode="json")
+        context = {
+            "name": "Anna de Vries",
+            "result": result,
+            "disclaimer": content.disclaimer.model_dump(),
+            "brand": "Pijn Reset Methode",
+            "intake_url": "https://www.pijnresetcoach.nl/pijntest#intake",
+        }
+        timings = []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            rendered = templates.render("result", result["triage"], context)
+            build_message(
+                sender=address("pijntest@pijnresetcoach.nl", "Pijn Reset Methode"),
+                recipient=address("anna@example.nl", "Anna de Vries"),
+                reply_to=address("coach@pijnresetcoach.nl"),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                sent_at=datetime.now(UTC),
+            )
+            timings.append(time.perf_counter() - started)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95)]
+        print(f"{variant:10} {statistics.median(timings) * 1000:10.2f} {p95 * 1000:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

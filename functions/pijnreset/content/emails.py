@@ -1,0 +1,121 @@
+"""The email templates under ``templates/email/``: a catalogue of kinds and their Jinja2 templates.
+
+Loading compiles every template (a broken one fails at cold start, not at the first send) and checks the
+wording. HTML is rendered with autoescape on and its <style> block inlined for email clients; the plain-text
+part is rendered from its own template, never derived from the HTML.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import css_inline
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel, ConfigDict, Field
+
+from pijnreset.content.loader import ContentError
+from pijnreset.content.wording import forbidden_phrases_in
+
+Variant = Literal["none", "see_gp", "urgent"]
+TEXT_WIDTH = 72
+
+
+class EmailKind(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template: str
+    category: Literal["transactional", "marketing"]
+    subjects: dict[str, str] = Field(min_length=1)
+    preheaders: dict[str, str] = Field(min_length=1)
+
+
+class EmailCatalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    from_name_default: str = Field(min_length=1)
+    kinds: dict[str, EmailKind]
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    kind: str
+    variant: str
+    subject: str
+    html: str
+    text: str
+    category: str
+    version: str
+
+
+class EmailTemplates:
+    def __init__(self, templates_dir: Path) -> None:
+        self.directory = templates_dir / "email"
+        try:
+            raw = yaml.safe_load((self.directory / "emails.yaml").read_text(encoding="utf-8"))
+            self.catalog = EmailCatalog.model_validate(raw)
+        except (OSError, yaml.YAMLError, ValueError) as error:
+            raise ContentError(f"{self.directory / 'emails.yaml'}: {error}") from error
+        self._environment = Environment(
+            loader=FileSystemLoader(self.directory),
+            # HTML escapes every value; the plain-text part must not (it would show "&amp;").
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True, default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._environment.filters["wrap"] = lambda text: textwrap.fill(str(text), TEXT_WIDTH)
+        self._environment.filters["bullet"] = lambda text: textwrap.fill(
+            str(text), TEXT_WIDTH, initial_indent="- ", subsequent_indent="  "
+        )
+        self._inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+        self._check()
+
+    def _check(self) -> None:
+        sources = []
+        for path in sorted(self.directory.rglob("*.j2")):
+            name = path.relative_to(self.directory).as_posix()
+            self._environment.get_template(name)  # compiles: a syntax error fails here
+            sources.append(path.read_text(encoding="utf-8"))
+        for kind, spec in self.catalog.kinds.items():
+            for suffix in ("html.j2", "txt.j2"):
+                if not (self.directory / f"{spec.template}.{suffix}").is_file():
+                    raise ContentError(f"email kind {kind!r} has no {spec.template}.{suffix}")
+            sources += [*spec.subjects.values(), *spec.preheaders.values()]
+        found = forbidden_phrases_in(sources)
+        if found:
+            raise ContentError(f"{self.directory}: forbidden wording {found}")
+
+    def render(self, kind: str, variant: str, context: dict[str, Any]) -> RenderedEmail:
+        spec = self.catalog.kinds[kind]
+        subject = spec.subjects[variant]
+        full = {**context, "subject": subject, "preheader": spec.preheaders[variant]}
+        html = self._environment.get_template(f"{spec.template}.html.j2").render(full)
+        text = self._environment.get_template(f"{spec.template}.txt.j2").render(full)
+        return RenderedEmail(
+            kind=kind,
+            variant=variant,
+            subject=subject,
+            html=self._inliner.inline(html),
+            text=_tidy(text),
+            category=spec.category,
+            version=self.catalog.version,
+        )
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off every line and no more than two blank lines in a row."""
+    tidy = re.sub(r"\n{4,}", "\n\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+    return tidy.strip() + "\n"
+
+
+@cache
+def email_templates(templates_dir: Path) -> EmailTemplates:
+    return EmailTemplates(templates_dir)

@@ -1,0 +1,64 @@
+"""The email sender: consumes the email queue and delivers each job exactly once (logic/email_delivery.py).
+
+A record that must come back later (an unexpected SES or AWS error, a job another sender is on) is reported
+as a batch item failure: SQS redelivers it after its visibility timeout, and after maxReceiveCount moves
+it to the dead-letter queue. The rest of the batch is unaffected.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.content.emails import email_templates
+from pijnreset.content.loader import default_templates_dir
+from pijnreset.dal.email_jobs import EmailJobs
+from pijnreset.dal.email_queue import EmailQueue
+from pijnreset.dal.mailer import SesMailer
+from pijnreset.logic.delivery import Pacer
+from pijnreset.logic.email_contexts import EmailLinks
+from pijnreset.logic.email_delivery import EmailDeliverer, SenderIdentity
+from pijnreset.models.jobs import JobMessage
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_email_settings, get_settings
+
+settings = get_settings()
+email_settings = get_email_settings()
+deliverer = EmailDeliverer(
+    store=EmailJobs(settings.table_name),
+    mailer=SesMailer(email_settings.configuration_set),
+    queue=EmailQueue(settings.queue_url),
+    templates=email_templates(settings.templates_dir or default_templates_dir()),
+    content=settings.content(),
+    identity=SenderIdentity(email_settings.sender_address, email_settings.sender_name, email_settings.coach_address),
+    links=EmailLinks(email_settings.landing_page_url),
+    pacer=Pacer(email_settings.send_rate_per_sender),
+    claim_stale=timedelta(seconds=email_settings.claim_stale_seconds),
+)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def send(record: SQSRecord) -> None:
+    delivery = deliverer.deliver(JobMessage.model_validate_json(record.body), datetime.now(UTC))
+    name = {
+        "sent": f"EmailSent_{delivery.kind}",
+        "failed": f"EmailFailed_{delivery.kind}",
+        "skipped": f"EmailSkipped_{delivery.kind}",
+        "deferred": f"EmailDeferred_{delivery.error_class}",
+        "already_done": "EmailDuplicateDelivery",
+        "gone": "EmailJobGone",
+    }[delivery.outcome]
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    logger.info(
+        "email job handled", extra={"outcome": delivery.outcome, "kind": delivery.kind, "reason": delivery.reason}
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=send, processor=processor, context=context)

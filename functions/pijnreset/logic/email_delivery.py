@@ -1,0 +1,136 @@
+"""Delivers one email job exactly once, whatever SES does.
+
+Claim (conditional update) -> load lead and submission -> render -> send -> mark sent. A redelivered
+message finds the job sent and sends nothing. SES errors are handled by class: throttling, a used-up daily
+quota and paused sending put the job back and its message on the queue again with a delay; a rejected
+message fails the job for good; anything else releases the job and lets SQS retry (then its dead-letter
+queue).
+
+The one window left: the sender crashes (or times out) after SES accepted the message and before the
+"sent" mark is written. The job then stays "sending" until its claim goes stale, and the next delivery of
+its message sends it again. Nothing slow runs between the two calls, so the window is one DynamoDB write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from pijnreset.content.emails import EmailTemplates
+from pijnreset.content.loader import Content
+from pijnreset.logic.delivery import ErrorClass, Pacer, SendError, classify, retry_delay
+from pijnreset.logic.email_contexts import BUILDERS, EmailLinks, JobNotRenderable
+from pijnreset.logic.email_message import address, build_message
+from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
+from pijnreset.timestamps import iso
+
+Outcome = Literal["sent", "already_done", "gone", "failed", "deferred", "skipped"]
+
+
+class RetryLater(Exception):
+    """The message should come back later through SQS (its receive count rises; the DLQ catches poison)."""
+
+
+class JobStore(Protocol):
+    def claim(self, pk: str, sk: str, claim_id: str, now: str, stale_before: str) -> Claimed | NotClaimable: ...
+    def load(self, job: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]: ...
+    def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None: ...
+    def mark_failed(self, job: dict[str, Any], now: str, reason: str) -> None: ...
+    def mark_skipped(self, job: dict[str, Any], now: str, reason: str) -> None: ...
+    def release(self, job: dict[str, Any], reason: str) -> None: ...
+
+
+class Mailer(Protocol):
+    def send(self, raw: bytes, sender: str, recipient: str) -> str: ...
+
+
+class Queue(Protocol):
+    def enqueue(self, message: JobMessage, delay_seconds: int = 0) -> None: ...
+
+
+@dataclass(frozen=True)
+class SenderIdentity:
+    address: str
+    name: str
+    reply_to: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    kind: str | None = None
+    reason: str | None = None
+    error_class: ErrorClass | None = None
+
+
+@dataclass
+class EmailDeliverer:
+    store: JobStore
+    mailer: Mailer
+    queue: Queue
+    templates: EmailTemplates
+    content: Content
+    identity: SenderIdentity
+    links: EmailLinks
+    pacer: Pacer
+    claim_stale: timedelta
+    delay_policy: Callable[[ErrorClass, int], int] = retry_delay
+
+    def deliver(self, message: JobMessage, now: datetime) -> Delivery:
+        claim = self.store.claim(message.pk, message.sk, str(uuid.uuid4()), iso(now), iso(now - self.claim_stale))
+        if not isinstance(claim, Claimed):
+            if claim.status is None:
+                return Delivery("gone", reason="job_not_found")
+            if claim.status == "sending":
+                raise RetryLater("another sender holds a fresh claim on this job")
+            return Delivery("already_done", reason=claim.status)
+        job = claim.job
+        kind = str(job["kind"])
+        try:
+            return self._deliver_claimed(message, job, kind, now)
+        except Exception:
+            # Whatever went wrong, the job must not stay claimed: the message's next delivery retries it.
+            self.store.release(job, "delivery_error")
+            raise
+
+    def _deliver_claimed(self, message: JobMessage, job: dict[str, Any], kind: str, now: datetime) -> Delivery:
+        try:
+            lead, submission = self.store.load(job)
+            envelope = BUILDERS[kind](job, lead, submission, self.content, self.links)
+        except JobNotRenderable as gone:
+            self.store.mark_skipped(job, iso(now), str(gone))
+            return Delivery("skipped", kind, reason=str(gone))
+
+        rendered = self.templates.render(kind, envelope.variant, {"brand": self.identity.name, **envelope.context})
+        raw = build_message(
+            sender=address(self.identity.address, self.identity.name),
+            recipient=address(envelope.recipient_email, envelope.recipient_name),
+            reply_to=address(self.identity.reply_to),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            sent_at=now,
+        )
+        self.pacer.wait()
+        try:
+            message_id = self.mailer.send(raw, self.identity.address, envelope.recipient_email)
+        except SendError as error:
+            return self._after_refusal(message, job, kind, error, now)
+        self.store.mark_sent(job, iso(now), message_id, rendered.version)
+        return Delivery("sent", kind)
+
+    def _after_refusal(
+        self, message: JobMessage, job: dict[str, Any], kind: str, error: SendError, now: datetime
+    ) -> Delivery:
+        error_class = classify(error)
+        if error_class == "rejected":
+            self.store.mark_failed(job, iso(now), error.code)
+            return Delivery("failed", kind, reason=error.code, error_class=error_class)
+        if error_class == "transient":
+            raise RetryLater(f"SES error {error.code}")  # released by deliver()
+        self.store.release(job, error.code)
+        self.queue.enqueue(message.next_attempt(), self.delay_policy(error_class, message.attempt))
+        return Delivery("deferred", kind, reason=error.code, error_class=error_class)

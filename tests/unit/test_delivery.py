@@ -1,0 +1,215 @@
+"""The sender's decisions, with fakes for the table, SES and the queue: exactly once, errors by class."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pijnreset.content.emails import email_templates
+from pijnreset.content.loader import default_templates_dir
+from pijnreset.logic.delivery import MAX_DELAY_SECONDS, Pacer, SendError, classify, retry_delay
+from pijnreset.logic.email_contexts import EmailLinks
+from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater, SenderIdentity
+from pijnreset.logic.scoring import score
+from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
+
+from tests.support.answers import answers_with
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+MESSAGE = JobMessage(pk="LEAD#" + "a" * 32, sk="EMAIL#result#1")
+
+
+class FakeStore:
+    def __init__(self, result: dict[str, Any], status: str = "pending") -> None:
+        self.status = status
+        self.job = {"pk": MESSAGE.pk, "sk": MESSAGE.sk, "kind": "result", "submission_sk": "SUBMISSION#1"}
+        self.lead: dict[str, Any] | None = {"email": "anna@example.nl", "name": "Anna"}
+        self.submission = {"result": result}
+        self.events: list[str] = []
+
+    def claim(self, pk, sk, claim_id, now, stale_before):
+        if self.status != "pending":
+            return NotClaimable(self.status if self.status != "gone" else None)
+        self.status = "sending"
+        return Claimed({**self.job, "claim_id": claim_id})
+
+    def load(self, job):
+        return self.lead, self.submission
+
+    def mark_sent(self, job, now, message_id, template_version):
+        self.status = "sent"
+        self.events.append(f"sent:{message_id}")
+
+    def mark_failed(self, job, now, reason):
+        self.status = "failed"
+        self.events.append(f"failed:{reason}")
+
+    def mark_skipped(self, job, now, reason):
+        self.status = "skipped"
+        self.events.append("skipped")
+
+    def release(self, job, reason):
+        self.status = "pending"
+        self.events.append(f"released:{reason}")
+
+
+class FakeMailer:
+    def __init__(self, *errors: SendError) -> None:
+        self.errors = list(errors)
+        self.sent: list[bytes] = []
+
+    def send(self, raw, sender, recipient):
+        if self.errors:
+            raise self.errors.pop(0)
+        self.sent.append(raw)
+        return f"ses-{len(self.sent)}"
+
+
+class FakeQueue:
+    def __init__(self) -> None:
+        self.messages: list[tuple[JobMessage, int]] = []
+
+    def enqueue(self, message, delay_seconds=0):
+        self.messages.append((message, delay_seconds))
+
+
+@pytest.fixture
+def make(content, questionnaire):
+    result = score(content, answers_with(questionnaire, item_value=1)).model_dump(mode="json")
+
+    def build(*errors: SendError, status: str = "pending"):
+        store, mailer, queue = FakeStore(result, status), FakeMailer(*errors), FakeQueue()
+        deliverer = EmailDeliverer(
+            store=store,
+            mailer=mailer,
+            queue=queue,
+            templates=email_templates(default_templates_dir()),
+            content=content,
+            identity=SenderIdentity("pijntest@pijnresetcoach.nl", "Pijn Reset Methode", "coach@pijnresetcoach.nl"),
+            links=EmailLinks("https://www.pijnresetcoach.nl/pijntest"),
+            pacer=Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
+            claim_stale=timedelta(minutes=2),
+            delay_policy=lambda error_class, attempt: retry_delay(error_class, attempt, jitter=lambda: 1.0),
+        )
+        return deliverer, store, mailer, queue
+
+    return build
+
+
+def test_a_pending_job_is_sent_and_marked(make):
+    deliverer, store, mailer, _ = make()
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert len(mailer.sent) == 1
+    assert store.events == ["sent:ses-1"]
+
+
+@pytest.mark.parametrize("status", ["sent", "failed", "skipped"])
+def test_a_finished_job_is_never_sent_again(make, status):
+    deliverer, _, mailer, _ = make(status=status)
+    delivery = deliverer.deliver(MESSAGE, NOW)
+    assert (delivery.outcome, delivery.reason) == ("already_done", status)
+    assert mailer.sent == []
+
+
+def test_a_job_another_sender_holds_comes_back_later(make):
+    deliverer, _, mailer, _ = make(status="sending")
+    with pytest.raises(RetryLater):
+        deliverer.deliver(MESSAGE, NOW)
+    assert mailer.sent == []
+
+
+def test_a_vanished_job_is_acknowledged(make):
+    deliverer, _, _, _ = make(status="gone")
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "gone"
+
+
+def test_throttling_releases_the_job_and_requeues_with_backoff(make):
+    deliverer, store, mailer, queue = make(SendError("TooManyRequestsException", "Maximum sending rate exceeded."))
+    delivery = deliverer.deliver(MESSAGE, NOW)
+    assert (delivery.outcome, delivery.error_class) == ("deferred", "throttled")
+    assert store.status == "pending"
+    assert queue.messages == [(MESSAGE.next_attempt(), 4)]
+    assert mailer.sent == []
+
+
+def test_the_daily_quota_is_not_ordinary_throttling(make):
+    deliverer, _, _, queue = make(SendError("Throttling", "Daily message quota exceeded."))
+    assert deliverer.deliver(MESSAGE, NOW).error_class == "quota_exceeded"
+    assert queue.messages[0][1] == MAX_DELAY_SECONDS
+
+
+def test_a_rejection_fails_the_job_for_good(make):
+    deliverer, store, _, queue = make(SendError("MessageRejected", "Email address is not verified."))
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "failed"
+    assert store.events == ["failed:MessageRejected"]
+    assert queue.messages == []
+
+
+def test_an_unknown_error_releases_the_job_for_an_sqs_retry(make):
+    deliverer, store, _, queue = make(SendError("InternalFailure", "boom"))
+    with pytest.raises(RetryLater):
+        deliverer.deliver(MESSAGE, NOW)
+    assert store.status == "pending"
+    assert queue.messages == []
+
+
+def test_a_crash_while_sending_releases_the_claim(make):
+    deliverer, store, mailer, _ = make()
+
+    def explode(*_: Any) -> str:
+        raise ConnectionError("network down")
+
+    mailer.send = explode  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        deliverer.deliver(MESSAGE, NOW)
+    assert store.events == ["released:delivery_error"]
+
+
+def test_a_job_whose_lead_is_gone_is_skipped(make):
+    deliverer, store, mailer, _ = make()
+    store.lead = None
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "skipped"
+    assert mailer.sent == []
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "expected"),
+    [
+        ("TooManyRequestsException", "Maximum sending rate exceeded.", "throttled"),
+        ("TooManyRequestsException", "Daily message quota exceeded.", "quota_exceeded"),
+        ("Throttling", "Daily message quota exceeded", "quota_exceeded"),
+        ("LimitExceededException", "Maximum sending rate exceeded.", "throttled"),
+        ("SendingPausedException", "", "sending_paused"),
+        ("AccountSuspendedException", "", "sending_paused"),
+        ("MessageRejected", "", "rejected"),
+        ("BadRequestException", "Illegal address", "rejected"),
+        ("InternalFailure", "", "transient"),
+        ("ServiceUnavailable", "", "transient"),
+    ],
+)
+def test_classify(code, message, expected):
+    assert classify(SendError(code, message)) == expected
+
+
+def test_throttling_backoff_grows_and_is_capped():
+    delays = [retry_delay("throttled", attempt, jitter=lambda: 1.0) for attempt in range(12)]
+    assert delays[:4] == [4, 8, 16, 32]
+    assert delays == sorted(delays)
+    assert max(delays) == MAX_DELAY_SECONDS
+    assert retry_delay("throttled", 0, jitter=lambda: 0.0) == 2
+
+
+def test_the_pacer_keeps_to_its_rate():
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(5, clock=lambda: now[0], sleep=sleep)
+    for _ in range(6):
+        pacer.wait()
+    assert now[0] == pytest.approx(1.0)
+    assert len(slept) == 5

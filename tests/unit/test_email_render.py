@@ -1,0 +1,170 @@
+"""Email templates: every kind and variant renders, escaped, with the disclaimer in both parts."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+
+import pytest
+from pijnreset.content.emails import email_templates
+from pijnreset.content.loader import ContentError, default_templates_dir
+from pijnreset.logic.email_message import address, build_message, safe_display_name
+from pijnreset.logic.scoring import score
+
+from tests.support.answers import answers_with
+
+SCENARIOS = {
+    "low": {},
+    "medium": {"item_value": 1, "domain_scores": {"pain_pattern": 6, "stress": 6}},
+    "high": {"item_value": 2},
+    "see_gp": {"item_value": 2, "safety_yes": ("gp_weight_loss",)},
+    "urgent": {"item_value": 3, "safety_yes": ("red_leg_weakness",)},
+    "urgent_crisis": {"safety_yes": ("red_not_wanting_to_live",)},
+}
+
+
+@pytest.fixture(scope="module")
+def templates():
+    return email_templates(default_templates_dir())
+
+
+def _render(templates, content, questionnaire, scenario, name="Anna"):
+    result = score(content, answers_with(questionnaire, **SCENARIOS[scenario]))
+    context = {
+        "name": name,
+        "result": result.model_dump(mode="json"),
+        "disclaimer": content.disclaimer.model_dump(),
+        "brand": "Pijn Reset Methode",
+        "intake_url": "https://www.pijnresetcoach.nl/pijntest#intake",
+    }
+    return result, templates.render("result", result.triage, context)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split()).lower()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_variant_renders_both_parts_with_the_disclaimer(templates, content, questionnaire, scenario):
+    result, email = _render(templates, content, questionnaire, scenario)
+    if scenario in ("low", "medium", "high"):
+        assert result.category == scenario
+    for part in (email.text, email.html):
+        assert _words(content.disclaimer.text) in _words(part)
+    assert email.version == "emails-v1"
+
+
+@pytest.mark.parametrize("scenario", ["low", "medium", "high"])
+def test_a_clear_result_shows_indication_bars_notes_advice_and_the_invitation(
+    templates, content, questionnaire, scenario
+):
+    result, email = _render(templates, content, questionnaire, scenario)
+    assert email.subject == "Je uitslag van de Pijntest"
+    html = email.html
+    assert _words(result.indication.title) in _words(html)
+    for domain in result.domains:
+        assert _words(domain.label) in _words(html)
+        if domain.percent:
+            assert f'width="{domain.percent}%"' in html
+    for step in result.advice:
+        assert _words(step.title) in _words(html)
+    assert 'href="https://www.pijnresetcoach.nl/pijntest#intake"' in html
+    assert "traject van 6 weken" in _words(email.text)
+    assert "Plan een intakegesprek" in email.text
+
+
+def test_the_see_gp_variant_leads_with_the_banner_and_drops_the_intake_button(templates, content, questionnaire):
+    result, email = _render(templates, content, questionnaire, "see_gp")
+    assert email.subject == "Je uitslag van de Pijntest: bespreek dit eerst met je huisarts"
+    words = _words(email.html)
+    assert words.index("bespreek dit eerst met je huisarts") < words.index(_words(result.indication.title))
+    assert "#intake" not in email.html
+    assert "Eerst naar je huisarts, daarna een intake" in email.html
+
+
+@pytest.mark.parametrize("scenario", ["urgent", "urgent_crisis"])
+def test_the_urgent_variant_has_only_the_gp_today_advice(templates, content, questionnaire, scenario):
+    _, email = _render(templates, content, questionnaire, scenario)
+    assert email.subject == "Belangrijk: neem vandaag nog contact op met je huisarts"
+    for part in (_words(email.text), _words(email.html)):
+        assert "huisartsenpost" in part
+        assert "112" in part
+        assert ("0800-0113" in part) is (scenario == "urgent_crisis")
+        for absent in ("totaalscore", "intakegesprek", "traject", "wat je zelf kunt doen", "indicatie:"):
+            assert absent not in part
+
+
+def test_html_is_made_for_email_clients(templates, content, questionnaire):
+    _, email = _render(templates, content, questionnaire, "high")
+    assert "<style" not in email.html, "CSS is inlined"
+    assert 'style="' in email.html
+    assert 'role="presentation"' in email.html
+    assert not re.search(r"<(script|link|img)\b", email.html)
+    assert not re.search(r"(src|href)=\"(?!https://www\.pijnresetcoach\.nl/)", email.html)
+
+
+def test_visitor_text_is_escaped_in_html_and_literal_in_text(templates, content, questionnaire):
+    _, email = _render(templates, content, questionnaire, "high", name='<script>alert("x")</script>')
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;" in email.html
+    assert 'Hoi <script>alert("x")</script>,' in email.text
+
+
+def test_a_template_with_forbidden_wording_fails_at_load(tmp_path):
+    import shutil
+
+    target = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), target)
+    path = target / "email" / "result.html.j2"
+    path.write_text(path.read_text(encoding="utf-8") + "\n<p>Binnen zes weken pijnvrij!</p>\n", encoding="utf-8")
+    email_templates.cache_clear()
+    with pytest.raises(ContentError, match="pijnvrij"):
+        email_templates(target)
+
+
+def test_a_template_with_a_syntax_error_fails_at_load(tmp_path):
+    import shutil
+
+    from jinja2 import TemplateSyntaxError
+
+    target = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), target)
+    (target / "email" / "result.txt.j2").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(TemplateSyntaxError):
+        email_templates(target)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Anna de Vries", "Anna de Vries"),
+        ("Anna\r\nBcc: all@example.nl", "Anna Bcc: all@example.nl"),
+        ("Anna\x00\x1b[31m", "Anna [31m"),
+        ("  Anna   \t  Bram ", "Anna Bram"),
+        ("Anna\u202eseirV", "AnnaseirV"),
+        ("Line\u2028break", "Line break"),
+        ("😀" * 100, "😀" * 64),
+    ],
+)
+def test_safe_display_name(name, expected):
+    assert safe_display_name(name) == expected
+
+
+@pytest.mark.parametrize("name", ["Anna\r\nBcc: all@example.nl", '"Anna" <evil@example.nl>, x@example.nl', "😀" * 100])
+def test_no_display_name_can_add_a_header_or_a_recipient(name):
+    raw = build_message(
+        sender=address("pijntest@pijnresetcoach.nl", "Pijn Reset Methode"),
+        recipient=address("anna@example.nl", name),
+        reply_to=address("coach@pijnresetcoach.nl"),
+        subject="Je uitslag van de Pijntest",
+        text="tekst",
+        html="<p>html</p>",
+        sent_at=datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Bcc"] is None
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["anna@example.nl"]
+    assert parsed["Subject"] == "Je uitslag van de Pijntest"
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert [part.get_content_type() for part in parsed.walk()] == ["multipart/alternative", "text/plain", "text/html"]
