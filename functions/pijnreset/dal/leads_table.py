@@ -8,6 +8,9 @@ Keys (see template.yaml for the table itself):
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
 Everything of one person shares one partition, so export and erasure are one Query; the replay record
 sits under the client's submission_id so that a retry is recognised whatever address it carries.
+
+The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
+(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open).
 """
 
 from __future__ import annotations
