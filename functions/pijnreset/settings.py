@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from pijnreset.content.loader import Content, default_templates_dir, load_content
+from pijnreset.logic.retention import Retention
 
 
 class Settings(BaseModel):
@@ -17,8 +18,15 @@ class Settings(BaseModel):
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
     questionnaire_version: str = Field("pijntest-v1", alias="QUESTIONNAIRE_VERSION")
     templates_dir: Path | None = Field(None, alias="TEMPLATES_DIR")
-    # How long personal data is kept: every PII item carries a TTL this many days ahead.
+    # How long personal data is kept, per purpose: every PII item carries a TTL this many days ahead.
+    # The lead and its Pijntest results (health data), renewed by every new test:
     retention_days: int = Field(365, alias="RETENTION_DAYS", ge=1, le=3650)
+    # Proof of consent, kept longer than what it covers so that consent can still be shown afterwards:
+    consent_retention_days: int = Field(730, alias="CONSENT_RETENTION_DAYS", ge=1, le=3650)
+    # Email jobs and follow-ups (delivery records):
+    email_retention_days: int = Field(90, alias="EMAIL_RETENTION_DAYS", ge=1, le=3650)
+    # Intake requests:
+    intake_retention_days: int = Field(365, alias="INTAKE_RETENTION_DAYS", ge=1, le=3650)
     # How long a submission_id is remembered for replays (the record holds the result, so it expires too).
     idempotency_days: int = Field(7, alias="IDEMPOTENCY_DAYS", ge=1, le=365)
     # A form sent within this many seconds of opening it was filled in by a bot.
@@ -31,6 +39,17 @@ class Settings(BaseModel):
         if not self.email_queue_url:
             raise RuntimeError("EMAIL_QUEUE_URL is not set for this function; see template.yaml")
         return self.email_queue_url
+
+    def retention(self) -> Retention:
+        return Retention(
+            {
+                "pijntest": self.retention_days,
+                "consent": self.consent_retention_days,
+                "email": self.email_retention_days,
+                "intake": self.intake_retention_days,
+                "replay": self.idempotency_days,
+            }
+        )
 
     def content(self) -> Content:
         return load_content(self.questionnaire_version, self.templates_dir or default_templates_dir())

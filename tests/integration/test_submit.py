@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from datetime import UTC, datetime
 
@@ -91,18 +92,16 @@ def test_marketing_consent_adds_its_own_proof_and_marks_the_lead(api, table_item
     assert "marketing_requested_at" in items["lead"][0]
 
 
-def test_every_personal_data_item_carries_a_ttl_from_the_retention_setting(api, table_items, questionnaire):
+def test_every_personal_data_item_carries_a_ttl_for_its_purpose(api, table_items, questionnaire):
     body = changed(submission(questionnaire), "consent.marketing", True)
     assert api.post("/pijntest", json_body=body).status == 201
     now = time.time()
     items = table_items()
     assert len(items) == 6
+    expected_days = {"submission_request": 7, "consent": 730, "email_job": 90, "lead": 365, "submission": 365}
     for item in items:
-        expires = int(item["expires_at"])
-        if item["entity"] == "submission_request":
-            assert 6 * DAY < expires - now <= 7 * DAY + 60
-        else:
-            assert 364 * DAY < expires - now <= 365 * DAY + 60, item["entity"]
+        days = expected_days[item["entity"]]
+        assert (days - 1) * DAY < int(item["expires_at"]) - now <= days * DAY + 60, item["entity"]
 
 
 def test_one_lead_per_address_and_repeated_tests_append(api, table_items, questionnaire):
@@ -128,6 +127,23 @@ def test_a_replay_returns_the_identical_body_and_writes_nothing(api, table_items
     assert (first.status, again.status) == (201, 200)
     assert again.body == first.body
     assert table_items() == before
+
+
+def test_a_replay_record_past_its_ttl_no_longer_counts(api, table_items, questionnaire):
+    import boto3
+
+    from infra.template import REGION
+
+    body = submission(questionnaire)
+    assert api.post("/pijntest", json_body=body).status == 201
+    boto3.client("dynamodb", region_name=REGION).update_item(
+        TableName=os.environ["TABLE_NAME"],
+        Key={"pk": {"S": f"SUBMISSION#{body['submission_id']}"}, "sk": {"S": "REQUEST"}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 60)}},
+    )
+    again = api.post("/pijntest", json_body=changed(body, "answers.stress_overload", 3))
+    assert again.status == 201, "DynamoDB has not deleted the expired record yet, but it no longer counts"
 
 
 def test_the_same_id_with_another_payload_is_a_conflict(api, table_items, questionnaire):

@@ -4,7 +4,7 @@ Keys (see template.yaml for the table itself):
   pk = LEAD#<lead_id>         sk = PROFILE                                the lead
                               sk = SUBMISSION#<created_at>#<id>           one Pijntest
                               sk = CONSENT#<purpose>#<created_at>#<id>    proof of one consent
-                              sk = EMAIL#<kind>#<id>                      an email job (the outbox)
+                              sk = EMAIL#<kind>#<created_at>#<id>         an email job (the outbox)
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
 Everything of one person shares one partition, so export and erasure are one Query; the replay record
 sits under the client's submission_id so that a retry is recognised whatever address it carries.
@@ -138,7 +138,9 @@ class LeadsTable:
                 "created_at": created,
                 "expires_at": new.replay_expires_at,
             },
-            ConditionExpression="attribute_not_exists(pk)",
+            # A replay record past its TTL (not yet deleted by DynamoDB) no longer counts: overwrite it.
+            ConditionExpression="attribute_not_exists(pk) OR expires_at < :now",
+            ExpressionAttributeValues=to_item({":now": int(new.created_at.timestamp())}),
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         submission = put(
@@ -171,22 +173,22 @@ class LeadsTable:
                     "consent_version": proof.version,
                     "text_sha256": proof.text_sha256,
                     "source": {"channel": "pijntest", "submission_id": new.submission_id, **_page(new.source)},
-                    "expires_at": new.expires_at,
+                    "expires_at": new.consent_expires_at,
                 }
             )
             for proof in new.consents
         ]
         email_job = put(
             {
-                **_key(pk, f"EMAIL#result#{new.submission_id}"),
+                **_key(pk, f"EMAIL#result#{created}#{new.submission_id}"),
                 "entity": "email_job",
                 "lead_id": new.lead_id,
-                "job_id": f"result#{new.submission_id}",
+                "job_id": f"result#{created}#{new.submission_id}",
                 "kind": "result",
                 "status": "pending",
                 "submission_sk": submission_sk,
                 "created_at": created,
-                "expires_at": new.expires_at,
+                "expires_at": new.email_expires_at,
             },
             ConditionExpression="attribute_not_exists(pk)",
         )

@@ -45,7 +45,7 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     if problems:
         raise ApiError(422, "validation_failed", problems)
 
-    new = plan_submission(content, request, now, settings.retention_days, settings.idempotency_days)
+    new = plan_submission(content, request, now, settings.retention())
     outcome = table.record_submission(new)
     if isinstance(outcome, Conflict):
         metrics.add_metric(name="SubmissionConflict", unit=MetricUnit.Count, value=1)

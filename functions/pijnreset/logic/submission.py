@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
 from pijnreset.logic.identity import lead_id_for, normalise_email
+from pijnreset.logic.retention import Retention
 from pijnreset.logic.scoring import score
 from pijnreset.models.api import SubmitResponse
 from pijnreset.models.requests import SubmitRequest
@@ -40,8 +41,11 @@ class NewSubmission:
     request_hash: str
     response_body: dict[str, Any]
     created_at: datetime
-    expires_at: int  # epoch seconds: DynamoDB TTL of every PII item
-    replay_expires_at: int  # epoch seconds: how long the submission_id answers replays
+    # DynamoDB TTLs (epoch seconds), per purpose: see logic/retention.py.
+    expires_at: int  # the lead and the submission
+    consent_expires_at: int
+    email_expires_at: int
+    replay_expires_at: int
 
     @property
     def marketing_requested(self) -> bool:
@@ -80,9 +84,7 @@ def request_hash(request: SubmitRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def plan_submission(
-    content: Content, request: SubmitRequest, now: datetime, retention_days: int, replay_days: int
-) -> NewSubmission:
+def plan_submission(content: Content, request: SubmitRequest, now: datetime, retention: Retention) -> NewSubmission:
     """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``."""
     result = score(content, request.answers)
     consents = [
@@ -104,6 +106,8 @@ def plan_submission(
         request_hash=request_hash(request),
         response_body=response.model_dump(mode="json"),
         created_at=now.astimezone(UTC),
-        expires_at=int((now + timedelta(days=retention_days)).timestamp()),
-        replay_expires_at=int((now + timedelta(days=replay_days)).timestamp()),
+        expires_at=retention.expires_at("pijntest", now),
+        consent_expires_at=retention.expires_at("consent", now),
+        email_expires_at=retention.expires_at("email", now),
+        replay_expires_at=retention.expires_at("replay", now),
     )

@@ -1,0 +1,79 @@
+"""Signed tokens for the links that act on a person: confirm, unsubscribe, erase.
+
+A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead and the expiry
+(epoch seconds); the mac is HMAC-SHA256 over the payload. Verification tries the current key, then the
+previous ones (key rotation), comparing in constant time. No email address is ever in a token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Purpose = Literal["confirm", "unsubscribe", "erase"]
+PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
+_LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_TOKEN_LENGTH = 256
+
+
+class TokenError(ValueError):
+    """Why a token was refused: malformed, forged, expired or meant for another purpose."""
+
+    def __init__(self, reason: Literal["malformed", "forged", "expired", "wrong_purpose"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    purpose: Purpose
+    lead_id: str
+    expires_at: int
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, b"pijnreset-token-v1|" + payload, hashlib.sha256).digest()
+
+
+def sign(key: bytes, purpose: Purpose, lead_id: str, expires_at: int) -> str:
+    if purpose not in PURPOSES or not _LEAD_ID.match(lead_id):
+        raise ValueError("a token names a known purpose and a lead id")
+    payload = f"{purpose}:{lead_id}:{expires_at}".encode()
+    return f"{_b64(payload)}.{_b64(_mac(key, payload))}"
+
+
+def verify(keys: Sequence[bytes], token: str, purpose: Purpose, now: int) -> TokenClaims:
+    """The token's claims when one of ``keys`` signed it for ``purpose`` and it has not expired."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+        raise TokenError("malformed")
+    encoded_payload, encoded_mac = token.split(".")
+    try:
+        payload, mac = _unb64(encoded_payload), _unb64(encoded_mac)
+        token_purpose, lead_id, expires = payload.decode("ascii").split(":")
+        expires_at = int(expires)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise TokenError("malformed") from error
+    # Every key is tried, so the time taken does not tell which key (if any) matched.
+    matched = [hmac.compare_digest(_mac(key, payload), mac) for key in keys]
+    if not any(matched):
+        raise TokenError("forged")
+    if token_purpose not in PURPOSES or not _LEAD_ID.match(lead_id):
+        raise TokenError("malformed")
+    if token_purpose != purpose:
+        raise TokenError("wrong_purpose")
+    if expires_at <= now:
+        raise TokenError("expired")
+    return TokenClaims(purpose=purpose, lead_id=lead_id, expires_at=expires_at)
