@@ -8,6 +8,7 @@ ARNs).
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -81,8 +82,18 @@ def create_resources(client: ClientFactory, resolver: Resolver) -> None:
         client("sesv2").create_configuration_set(ConfigurationSetName=resolver.resolve(resource["Properties"]["Name"]))
     _create_queues(client("sqs"), resolver)
     _create_tables(client("dynamodb"), resolver)
+    for logical_id, _ in resources_of_type(resolver.template, "AWS::SNS::Topic"):
+        client("sns").create_topic(Name=resolver.attributes[(logical_id, "TopicArn")].rsplit(":", 1)[1])
     for _, resource in resources_of_type(resolver.template, "AWS::SES::EmailIdentity"):
         client("sesv2").create_email_identity(EmailIdentity=resolver.resolve(resource["Properties"]["EmailIdentity"]))
+
+
+def seed_token_key(ssm: Any, environment: dict[str, str], value: str | None = None) -> None:
+    """The token signing key the template expects in SSM (made by hand before a real deploy): a random one,
+    unless ``value`` is given."""
+    name = environment.get("TOKEN_KEY_PARAMETER")
+    if name:
+        ssm.put_parameter(Name=name, Type="SecureString", Value=value or secrets.token_urlsafe(48), Overwrite=True)
 
 
 def _create_tables(dynamodb: Any, resolver: Resolver) -> None:

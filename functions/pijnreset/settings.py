@@ -33,12 +33,28 @@ class Settings(BaseModel):
     min_fill_seconds: int = Field(3, alias="MIN_FILL_SECONDS", ge=0, le=600)
     # Only the functions that put email jobs on the queue get this.
     email_queue_url: str | None = Field(None, alias="EMAIL_QUEUE_URL", min_length=1)
+    # The SSM SecureString with the token signing key(s); only the functions that sign or verify get it.
+    token_key_parameter: str | None = Field(None, alias="TOKEN_KEY_PARAMETER", min_length=1)
+    # The API's public base URL, for links in emails and pages.
+    public_api_url: str | None = Field(None, alias="PUBLIC_API_URL", pattern=r"^https?://")
+    brand_name: str = Field("Pijn Reset Methode", alias="BRAND_NAME", min_length=1, max_length=64)
+    followup_sequence: str = Field("sequence-v1", alias="FOLLOWUP_SEQUENCE")
 
     @property
     def queue_url(self) -> str:
-        if not self.email_queue_url:
-            raise RuntimeError("EMAIL_QUEUE_URL is not set for this function; see template.yaml")
-        return self.email_queue_url
+        return _required(self.email_queue_url, "EMAIL_QUEUE_URL")
+
+    @property
+    def token_parameter(self) -> str:
+        return _required(self.token_key_parameter, "TOKEN_KEY_PARAMETER")
+
+    @property
+    def api_url(self) -> str:
+        return _required(self.public_api_url, "PUBLIC_API_URL")
+
+    @property
+    def templates(self) -> Path:
+        return self.templates_dir or default_templates_dir()
 
     def retention(self) -> Retention:
         return Retention(
@@ -52,7 +68,7 @@ class Settings(BaseModel):
         )
 
     def content(self) -> Content:
-        return load_content(self.questionnaire_version, self.templates_dir or default_templates_dir())
+        return load_content(self.questionnaire_version, self.templates)
 
 
 class EmailSettings(BaseModel):
@@ -74,6 +90,12 @@ class EmailSettings(BaseModel):
     @property
     def send_rate_per_sender(self) -> float:
         return self.max_send_rate / self.max_concurrency
+
+
+def _required(value: str | None, name: str) -> str:
+    if not value:
+        raise RuntimeError(f"{name} is not set for this function; see template.yaml")
+    return value
 
 
 @cache

@@ -9,7 +9,7 @@ import sys
 import threading
 from types import FrameType
 
-from infra.local.dev_pages import DEV_ROUTES
+from infra.local.dev_pages import dev_routes
 from infra.local.events import Pollers, event_sources
 from infra.local.http import CorsPolicy, Gateway, make_server
 from infra.local.stack import LocalStack
@@ -23,13 +23,13 @@ def main(argv: list[str] | None = None) -> int:
         "--param", action="append", default=[], metavar="NAME=VALUE", help="a template parameter, e.g. RetentionDays=30"
     )
     args = parser.parse_args(argv)
-    parameters = dict(item.split("=", 1) for item in args.param)
+    parameters = {"PublicApiUrl": f"http://{args.host}:{args.port}", **dict(item.split("=", 1) for item in args.param)}
 
     stack = LocalStack(parameters)
     stack.start()
     gateway = Gateway(stack.functions, CorsPolicy.of_template(stack.resolver))
-    server = make_server(gateway, args.host, args.port, extra_routes=DEV_ROUTES)
     pollers = Pollers(event_sources(stack.resolver, stack.functions), stack.client)
+    server = make_server(gateway, args.host, args.port, extra_routes=dev_routes(stack, pollers))
     pollers.start()
     stopping = threading.Event()
 
@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     host, port = str(server.server_address[0]), server.server_address[1]
     print(f"pijnreset local stack ready: http://{host}:{port} (AWS on moto at {stack.endpoint})", flush=True)
     print(f"  email outbox: http://{host}:{port}/_dev/outbox.html (JSON at /_dev/outbox)", flush=True)
+    print(f"  run the scheduled work N days ahead: POST http://{host}:{port}/_dev/run-schedule?days=N", flush=True)
+    print(
+        f'  simulate SES feedback: POST http://{host}:{port}/_dev/ses-event {{"type": "bounce", "email": ...}}',
+        flush=True,
+    )
     stopping.wait()
     print("stopping", file=sys.stderr, flush=True)
     server.shutdown()

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import html
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs
 
 from infra.local.apigw import HttpResponse
+from infra.local.events import Pollers
 from infra.local.http import ExtraRoute
 from infra.local.outbox import sent_emails
+from infra.local.stack import LocalStack
 
 
 def outbox_json(method: str, query: str, body: bytes) -> HttpResponse:
@@ -54,4 +60,68 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
     return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], page.encode())
 
 
-DEV_ROUTES: dict[str, ExtraRoute] = {"/_dev/outbox": outbox_json, "/_dev/outbox.html": outbox_page}
+def sns_event(topic_arn: str, message: dict[str, Any]) -> dict[str, Any]:
+    """The event SNS passes to a subscribed function."""
+    return {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": f"{topic_arn}:{uuid.uuid4()}",
+                "Sns": {
+                    "Type": "Notification",
+                    "MessageId": str(uuid.uuid4()),
+                    "TopicArn": topic_arn,
+                    "Subject": None,
+                    "Message": json.dumps(message),
+                    "Timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "MessageAttributes": {},
+                },
+            }
+        ]
+    }
+
+
+def ses_notification(kind: str, email: str) -> dict[str, Any]:
+    """What SES publishes for a bounce or complaint through a configuration set's event destination."""
+    if kind == "complaint":
+        return {"eventType": "Complaint", "complaint": {"complainedRecipients": [{"emailAddress": email}]}}
+    return {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Transient" if kind == "transient" else "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": email, "action": "failed", "status": "5.1.1"}],
+        },
+    }
+
+
+def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:
+    """The outbox, plus two levers for trying the funnel: SES feedback, and time (the scheduled work)."""
+
+    def ses_event(method: str, query: str, body: bytes) -> HttpResponse:
+        if method != "POST":
+            return _json(405, {"message": 'POST {"type": "bounce|transient|complaint", "email": ...}'})
+        request = json.loads(body or b"{}")
+        topic = next(iter(stack.resolver.attributes[key] for key in stack.resolver.attributes if key[1] == "TopicArn"))
+        function = next(f for f in stack.functions if f.logical_id == "SesEventsFunction")
+        result = function.invoke(
+            sns_event(topic, ses_notification(str(request.get("type")), str(request.get("email"))))
+        )
+        return _json(200, result)
+
+    def run_schedule(method: str, query: str, body: bytes) -> HttpResponse:
+        days = float(parse_qs(query).get("days", ["0"])[0])
+        results = pollers.run_schedules(datetime.now(UTC) + timedelta(days=days))
+        return _json(200, results)
+
+    return {
+        "/_dev/outbox": outbox_json,
+        "/_dev/outbox.html": outbox_page,
+        "/_dev/ses-event": ses_event,
+        "/_dev/run-schedule": run_schedule,
+    }
+
+
+def _json(status: int, body: Any) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(body).encode())

@@ -9,13 +9,14 @@ retry limit pass a stream batch to its on-failure destination.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.functions import LocalFunction
@@ -61,9 +62,42 @@ class StreamSource:
     filters: list[Any]
     max_retries: int
     on_failure_queue_url: str | None
-    iterators: dict[str, str] = field(default_factory=dict)
+    # The last sequence number read per shard. A fresh iterator is taken from it on every poll: moto
+    # replaces a table's stream shard object when it rolls back a cancelled transaction, and an old
+    # iterator would keep reading the abandoned copy.
+    positions: dict[str, str] = field(default_factory=dict)
     pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ScheduleSource:
+    function: LocalFunction
+    period_seconds: int
+    last_run: float = 0.0
+
+
+def schedule_event(when: datetime) -> dict[str, Any]:
+    """The event an EventBridge schedule rule passes to its target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [],
+        "detail": {},
+    }
+
+
+def _rate_seconds(expression: str) -> int:
+    found = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression.strip())
+    if not found:
+        raise ValueError(f"the local stack runs rate() schedules only, not {expression!r}")
+    unit = {"minute": 60, "hour": 3600, "day": 86400}[found.group(2).rstrip("s")]
+    return int(found.group(1)) * unit
 
 
 @dataclass
@@ -75,9 +109,12 @@ class QueueSource:
     report_failures: bool
 
 
-def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> list[StreamSource | QueueSource]:
+Source = StreamSource | QueueSource | ScheduleSource
+
+
+def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> list[Source]:
     by_id = {function.logical_id: function for function in functions}
-    sources: list[StreamSource | QueueSource] = []
+    sources: list[Source] = []
     for logical_id, resource in resources_of_type(resolver.template, "AWS::Serverless::Function"):
         for event in resource.get("Properties", {}).get("Events", {}).values():
             properties = resolver.resolve(event.get("Properties", {}))
@@ -95,6 +132,8 @@ def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> lis
                         on_failure_queue_url=_queue_url_of(resolver, on_failure) if on_failure else None,
                     )
                 )
+            elif event.get("Type") == "Schedule":
+                sources.append(ScheduleSource(by_id[logical_id], _rate_seconds(properties["Schedule"])))
             elif event.get("Type") == "SQS":
                 sources.append(
                     QueueSource(
@@ -121,12 +160,14 @@ class Pollers:
 
     def __init__(
         self,
-        sources: Iterable[StreamSource | QueueSource],
+        sources: Iterable[Source],
         client: Any,
         *,
         retry_visibility_seconds: int | None = None,
+        schedule_cap_seconds: int = 30,
     ) -> None:
         self.sources = list(sources)
+        self._schedule_cap = schedule_cap_seconds
         self._dynamodbstreams = client("dynamodbstreams")
         self._sqs = client("sqs")
         self._retry_visibility = retry_visibility_seconds
@@ -134,13 +175,13 @@ class Pollers:
         self._thread: threading.Thread | None = None
 
     def poll_once(self) -> int:
-        """Delivers at most one batch per source; returns how many records were handed to functions."""
+        """Delivers at most one batch per source; returns how many records it read or handed over."""
         handled = 0
         for source in self.sources:
             try:
                 if isinstance(source, StreamSource):
                     handled += self._poll_stream(source)
-                else:
+                elif isinstance(source, QueueSource):
                     handled += self._poll_queue(source)
             except Exception as error:  # a poller must survive whatever a handler or moto does
                 print(f"{source.function.logical_id} poller: {type(error).__name__}: {error}", file=sys.stderr)
@@ -156,9 +197,27 @@ class Pollers:
                 break
         return total
 
+    def run_schedules(self, when: datetime | None = None, *, due_only: bool = False) -> list[Any]:
+        """Invokes every scheduled function (with ``due_only``, those whose local period has passed), as
+        EventBridge would at ``when``; returns what they returned."""
+        results = []
+        for source in self.sources:
+            if not isinstance(source, ScheduleSource):
+                continue
+            period = min(source.period_seconds, self._schedule_cap)
+            if due_only and time.monotonic() - source.last_run < period:
+                continue
+            source.last_run = time.monotonic()
+            try:
+                results.append(source.function.invoke(schedule_event(when or datetime.now(UTC))))
+            except Exception as error:
+                print(f"{source.function.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return results
+
     def start(self, interval: float = 0.25) -> None:
         def run() -> None:
             while not self._stop.is_set():
+                self.run_schedules(due_only=True)
                 if self.poll_once() == 0:
                     self._stop.wait(interval)
 
@@ -179,23 +238,26 @@ class Pollers:
             shard_id = shard["ShardId"]
             records = source.pending.get(shard_id)
             if not records:
-                iterator = (
-                    source.iterators.get(shard_id)
-                    or streams.get_shard_iterator(
-                        StreamArn=source.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                    )["ShardIterator"]
+                position = source.positions.get(shard_id)
+                where = (
+                    {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": position}
+                    if position
+                    else {"ShardIteratorType": "TRIM_HORIZON"}
                 )
-                response = streams.get_records(ShardIterator=iterator, Limit=source.batch_size)
-                source.iterators[shard_id] = response.get("NextShardIterator") or iterator
-                records = [_stream_record(record, source.stream_arn) for record in response.get("Records", [])]
+                iterator = streams.get_shard_iterator(StreamArn=source.stream_arn, ShardId=shard_id, **where)
+                response = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=source.batch_size)
+                raw = response.get("Records", [])
+                if raw:
+                    source.positions[shard_id] = raw[-1]["dynamodb"]["SequenceNumber"]
+                read = [_stream_record(record, source.stream_arn) for record in raw]
+                handled += len(read)  # filtered out or not, reading them is progress
                 records = [
-                    record
-                    for record in records
-                    if not source.filters or any(matches(f, record) for f in source.filters)
+                    record for record in read if not source.filters or any(matches(f, record) for f in source.filters)
                 ]
+            else:
+                handled += len(records)
             if not records:
                 continue
-            handled += len(records)
             failed_from = self._invoke_stream_batch(source, records)
             if failed_from is None:
                 source.pending.pop(shard_id, None)

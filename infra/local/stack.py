@@ -14,7 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.aws import moto_client
 from infra.functions import LocalFunction, local_functions, shared_environment
-from infra.resources import create_resources
+from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
 LOCAL_CREDENTIALS = {
@@ -48,7 +48,9 @@ class LocalStack:
 
         create_resources(self.client, self.resolver)
         self.functions = local_functions(self.resolver)
-        os.environ.update(shared_environment(self.resolver))
+        environment = shared_environment(self.resolver)
+        seed_token_key(self.client("ssm"), environment)
+        os.environ.update(environment)
 
     def stop(self) -> None:
         if self._moto is not None:

@@ -42,3 +42,14 @@ def pollers(stack, api):
 @pytest.fixture
 def outbox(stack):
     return sent_emails
+
+
+@pytest.fixture
+def run_schedule(pollers):
+    """Runs the scheduled work as EventBridge would at ``now + days``."""
+    from datetime import UTC, datetime, timedelta
+
+    def run(days: float = 0) -> list:
+        return pollers.run_schedules(datetime.now(UTC) + timedelta(days=days))
+
+    return run

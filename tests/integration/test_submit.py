@@ -84,12 +84,21 @@ def test_the_transaction_stores_lead_submission_consent_and_email_job(api, table
     assert job["submission_sk"] == stored["sk"]
 
 
-def test_marketing_consent_adds_its_own_proof_and_marks_the_lead(api, table_items, questionnaire):
+def test_marketing_consent_adds_its_proof_and_the_opt_in_confirmation_email(api, table_items, questionnaire):
     body = changed(submission(questionnaire), "consent.marketing", True)
     assert api.post("/pijntest", json_body=body).status == 201
     items = _by_entity(table_items())
     assert sorted(consent["purpose"] for consent in items["consent"]) == ["health_data", "marketing"]
     assert "marketing_requested_at" in items["lead"][0]
+    assert "marketing_confirmed_at" not in items["lead"][0], "only the emailed link confirms"
+    assert sorted(job["kind"] for job in items["email_job"]) == ["optin_confirm", "result"]
+    assert not any(item["entity"] == "followup" for item in table_items()), "no follow-up before confirmation"
+
+
+def test_an_urgent_result_gets_no_opt_in_email_even_with_marketing_ticked(api, table_items, questionnaire):
+    body = changed(submission(questionnaire, safety_yes=("red_trauma",)), "consent.marketing", True)
+    assert api.post("/pijntest", json_body=body).status == 201
+    assert [job["kind"] for job in _by_entity(table_items())["email_job"]] == ["result"]
 
 
 def test_every_personal_data_item_carries_a_ttl_for_its_purpose(api, table_items, questionnaire):
@@ -97,7 +106,7 @@ def test_every_personal_data_item_carries_a_ttl_for_its_purpose(api, table_items
     assert api.post("/pijntest", json_body=body).status == 201
     now = time.time()
     items = table_items()
-    assert len(items) == 6
+    assert len(items) == 7
     expected_days = {"submission_request": 7, "consent": 730, "email_job": 90, "lead": 365, "submission": 365}
     for item in items:
         days = expected_days[item["entity"]]

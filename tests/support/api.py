@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from infra.functions import local_functions
 from infra.local.http import CorsPolicy, Gateway
@@ -19,6 +20,10 @@ class ApiResponse:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
 
     @property
     def error_fields(self) -> set[str]:
@@ -42,7 +47,8 @@ class InProcessApi:
         if json_body is not None:
             body = json.dumps(json_body).encode()
             all_headers.setdefault("content-type", "application/json")
-        response = self.gateway.handle(method, path, "", list(all_headers.items()), body or b"")
+        url = urlsplit(path)
+        response = self.gateway.handle(method, url.path, url.query, list(all_headers.items()), body or b"")
         return ApiResponse(response.status, {k.lower(): v for k, v in response.headers}, response.body)
 
     def get(self, path: str, **kwargs: Any) -> ApiResponse:

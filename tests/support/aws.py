@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,8 +13,10 @@ import botocore.client
 from moto import mock_aws
 
 from infra.aws import moto_client
-from infra.resources import create_resources
+from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
+
+TEST_TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @contextmanager
@@ -21,6 +24,8 @@ def template_on_moto() -> Iterator[Resolver]:
     with mock_aws():
         resolver = Resolver(load_template())
         create_resources(moto_client, resolver)
+        # A fixed key: handlers cache it for minutes, across tests.
+        seed_token_key(moto_client("ssm"), dict(os.environ), TEST_TOKEN_KEY)
         yield resolver
 
 

@@ -9,7 +9,7 @@ import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
 from pijnreset.logic.delivery import MAX_DELAY_SECONDS, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import EmailLinks
+from pijnreset.logic.email_contexts import EmailLinks, JobData
 from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater, SenderIdentity
 from pijnreset.logic.scoring import score
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
@@ -24,7 +24,8 @@ class FakeStore:
     def __init__(self, result: dict[str, Any], status: str = "pending") -> None:
         self.status = status
         self.job = {"pk": MESSAGE.pk, "sk": MESSAGE.sk, "kind": "result", "submission_sk": "SUBMISSION#1"}
-        self.lead: dict[str, Any] | None = {"email": "anna@example.nl", "name": "Anna"}
+        self.lead: dict[str, Any] | None = {"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32}
+        self.suppression: dict[str, Any] | None = None
         self.submission = {"result": result}
         self.events: list[str] = []
 
@@ -34,8 +35,8 @@ class FakeStore:
         self.status = "sending"
         return Claimed({**self.job, "claim_id": claim_id})
 
-    def load(self, job):
-        return self.lead, self.submission
+    def load(self, job, now):
+        return JobData(job=job, lead=self.lead, submission=self.submission, suppression=self.suppression)
 
     def mark_sent(self, job, now, message_id, template_version):
         self.status = "sent"
@@ -49,7 +50,7 @@ class FakeStore:
         self.status = "skipped"
         self.events.append("skipped")
 
-    def release(self, job, reason):
+    def release(self, job, reason, deferred_until=None):
         self.status = "pending"
         self.events.append(f"released:{reason}")
 
@@ -87,7 +88,11 @@ def make(content, questionnaire):
             templates=email_templates(default_templates_dir()),
             content=content,
             identity=SenderIdentity("pijntest@pijnresetcoach.nl", "Pijn Reset Methode", "coach@pijnresetcoach.nl"),
-            links=EmailLinks("https://www.pijnresetcoach.nl/pijntest"),
+            links=EmailLinks(
+                "https://www.pijnresetcoach.nl/pijntest",
+                "https://api.example.nl",
+                lambda purpose, lead_id, expires: f"{purpose}-{lead_id}-{expires}",
+            ),
             pacer=Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
             claim_stale=timedelta(minutes=2),
             delay_policy=lambda error_class, attempt: retry_delay(error_class, attempt, jitter=lambda: 1.0),
@@ -213,3 +218,56 @@ def test_the_pacer_keeps_to_its_rate():
         pacer.wait()
     assert now[0] == pytest.approx(1.0)
     assert len(slept) == 5
+
+
+def test_a_suppressed_address_gets_no_email_at_all(make):
+    deliverer, store, mailer, _ = make()
+    store.suppression = {"scope": "all", "reason": "complaint", "at": "2026-11-01T00:00:00.000Z"}
+    delivery = deliverer.deliver(MESSAGE, NOW)
+    assert (delivery.outcome, delivery.reason) == ("skipped", "suppressed")
+    assert mailer.sent == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "reason"),
+    [
+        ({}, "not_confirmed"),
+        ({"marketing_confirmed_at": "2026-11-02"}, None),
+        ({"marketing_confirmed_at": "2026-11-02", "unsubscribed_at": "2026-11-03"}, "unsubscribed"),
+        ({"marketing_confirmed_at": "2026-11-04", "unsubscribed_at": "2026-11-03"}, None),
+        ({"marketing_confirmed_at": "2026-11-02", "intake_requested_at": "2026-11-03"}, "intake_requested"),
+        ({"marketing_confirmed_at": "2026-11-02", "urgent_flag_at": "2026-11-03"}, "urgent_flag"),
+    ],
+)
+def test_a_follow_up_is_sent_only_to_a_confirmed_lead_who_did_not_withdraw(make, lead, reason):
+    deliverer, store, mailer, _ = make()
+    store.job = {**store.job, "kind": "followup_breathing", "submission_sk": None}
+    store.lead = {"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32, **lead}
+    delivery = deliverer.deliver(MESSAGE, NOW)
+    assert delivery.reason == reason
+    assert len(mailer.sent) == (1 if reason is None else 0)
+    if reason is None:
+        raw = mailer.sent[0].decode()
+        assert "List-Unsubscribe: <https://api.example.nl/unsubscribe?token=unsubscribe-" in raw
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+
+
+def test_a_marketing_marker_kept_after_erasure_blocks_follow_ups_until_a_new_confirmation(make):
+    deliverer, store, mailer, _ = make()
+    store.job = {**store.job, "kind": "followup_patterns", "submission_sk": None}
+    store.suppression = {"scope": "marketing", "at": "2026-11-10T00:00:00.000Z"}
+    store.lead = {**(store.lead or {}), "marketing_confirmed_at": "2026-11-01T00:00:00.000Z"}
+    assert deliverer.deliver(MESSAGE, NOW).reason == "unsubscribed"
+    later, store2, mailer2, _ = make()
+    store2.job = {**store2.job, "kind": "followup_patterns", "submission_sk": None}
+    store2.suppression = {"scope": "marketing", "at": "2026-11-10T00:00:00.000Z"}
+    store2.lead = {**(store2.lead or {}), "marketing_confirmed_at": "2026-11-20T00:00:00.000Z"}
+    assert later.deliver(MESSAGE, NOW).outcome == "sent"
+    assert mailer.sent == []
+    assert len(mailer2.sent) == 1
+
+
+def test_the_result_email_goes_out_whatever_the_marketing_state(make):
+    deliverer, store, _, _ = make()
+    store.lead = {**(store.lead or {}), "unsubscribed_at": "2026-11-03", "urgent_flag_at": "2026-11-03"}
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"

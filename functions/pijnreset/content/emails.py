@@ -93,6 +93,9 @@ class EmailTemplates:
         if found:
             raise ContentError(f"{self.directory}: forbidden wording {found}")
 
+    def category(self, kind: str) -> str:
+        return self.catalog.kinds[kind].category
+
     def render(self, kind: str, variant: str, context: dict[str, Any]) -> RenderedEmail:
         spec = self.catalog.kinds[kind]
         subject = spec.subjects[variant]

@@ -7,11 +7,14 @@ Only the sender holding the claim may move it on; a claim older than the stale l
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, to_item
+from pijnreset.dal.leads_table import PROFILE, from_item, suppression_key, to_item
+from pijnreset.logic.email_contexts import JobData
+from pijnreset.logic.retention import live
 from pijnreset.models.jobs import Claimed, NotClaimable
 
 if TYPE_CHECKING:
@@ -24,13 +27,15 @@ class EmailJobs:
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
     def claim(self, pk: str, sk: str, claim_id: str, now: str, stale_before: str) -> Claimed | NotClaimable:
+        epoch = int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp())
         try:
             response = self._client.update_item(
                 TableName=self.table_name,
                 Key=to_item({"pk": pk, "sk": sk}),
                 UpdateExpression="SET #status = :sending, claim_id = :claim, claimed_at = :now ADD attempts :one",
                 ConditionExpression=(
-                    "attribute_exists(pk) AND (#status = :pending OR (#status = :sending AND claimed_at < :stale))"
+                    "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :epoch)"
+                    " AND (#status = :pending OR (#status = :sending AND claimed_at < :stale))"
                 ),
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_item(
@@ -40,6 +45,7 @@ class EmailJobs:
                         ":claim": claim_id,
                         ":now": now,
                         ":stale": stale_before,
+                        ":epoch": epoch,
                         ":one": 1,
                     }
                 ),
@@ -48,12 +54,18 @@ class EmailJobs:
             )
         except self._client.exceptions.ConditionalCheckFailedException as error:
             old: Any = error.response.get("Item")
-            return NotClaimable(from_item(dict(old)).get("status") if old else None)
+            if not old or not live(from_item(dict(old)), datetime.fromtimestamp(epoch, UTC)):
+                return NotClaimable(None)  # gone, or past its TTL and not yet deleted
+            return NotClaimable(from_item(dict(old)).get("status"))
         return Claimed(from_item(dict(response["Attributes"])))
 
-    def load(self, job: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """The job's lead and, when it has one, its submission: one BatchGetItem."""
-        keys = [{"pk": job["pk"], "sk": PROFILE}]
+    def load(self, job: dict[str, Any], now: datetime) -> JobData:
+        """The job's lead, its submission when it has one, and any suppression marker: one BatchGetItem.
+
+        Items past their TTL read as absent."""
+        lead_key = {"pk": job["pk"], "sk": PROFILE}
+        marker_key = suppression_key(job["lead_id"])
+        keys = [lead_key, marker_key]
         if job.get("submission_sk"):
             keys.append({"pk": job["pk"], "sk": job["submission_sk"]})
         response = self._client.batch_get_item(
@@ -61,8 +73,14 @@ class EmailJobs:
         )
         if response.get("UnprocessedKeys"):
             raise RuntimeError("DynamoDB left keys unprocessed; the message will be retried")
-        items = {item["sk"]["S"]: from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])}
-        return items.get(PROFILE), items.get(job.get("submission_sk", ""))
+        found = [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
+        items = {(item["pk"], item["sk"]): item for item in found if live(item, now)}
+        return JobData(
+            job=job,
+            lead=items.get((lead_key["pk"], lead_key["sk"])),
+            submission=items.get((job["pk"], job.get("submission_sk", ""))),
+            suppression=items.get((marker_key["pk"], marker_key["sk"])),
+        )
 
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None:
         self._finish(job, "sent", {"sent_at": now, "ses_message_id": message_id, "template_version": template_version})
@@ -73,15 +91,20 @@ class EmailJobs:
     def mark_skipped(self, job: dict[str, Any], now: str, reason: str) -> None:
         self._finish(job, "skipped", {"skipped_at": now, "skip_reason": reason})
 
-    def release(self, job: dict[str, Any], reason: str) -> None:
-        """Back to pending, so that the next delivery of its message may claim it."""
+    def release(self, job: dict[str, Any], reason: str, deferred_until: str | None = None) -> None:
+        """Back to pending, so that the next delivery of its message may claim it.
+
+        ``deferred_until``: its message waits on the queue until then, so the outbox sweep leaves it alone."""
         self._client.update_item(
             TableName=self.table_name,
             Key=to_item({"pk": job["pk"], "sk": job["sk"]}),
-            UpdateExpression="SET #status = :pending, last_error = :reason REMOVE claim_id, claimed_at",
+            UpdateExpression="SET #status = :pending, last_error = :reason, deferred_until = :until"
+            " REMOVE claim_id, claimed_at",
             ConditionExpression="claim_id = :claim",
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=to_item({":pending": "pending", ":reason": reason, ":claim": job["claim_id"]}),
+            ExpressionAttributeValues=to_item(
+                {":pending": "pending", ":reason": reason, ":claim": job["claim_id"], ":until": deferred_until or ""}
+            ),
         )
 
     def _finish(self, job: dict[str, Any], status: str, values: dict[str, Any]) -> None:
@@ -90,7 +113,8 @@ class EmailJobs:
         self._client.update_item(
             TableName=self.table_name,
             Key=to_item({"pk": job["pk"], "sk": job["sk"]}),
-            UpdateExpression=f"SET #status = :status, {assignments} REMOVE claim_id, claimed_at",
+            # Leaving the due index: a finished job is no work for the outbox sweep.
+            UpdateExpression=f"SET #status = :status, {assignments} REMOVE claim_id, claimed_at, gsi1pk, gsi1sk",
             ConditionExpression="claim_id = :claim",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=to_item(

@@ -6,6 +6,7 @@ Keys (see template.yaml for the table itself):
                               sk = CONSENT#<purpose>#<created_at>#<id>    proof of one consent
                               sk = EMAIL#<kind>#<created_at>#<id>         an email job (the outbox)
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
+  pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no email at all to this address
 Everything of one person shares one partition, so export and erasure are one Query; the replay record
 sits under the client's submission_id so that a retry is recognised whatever address it carries.
 
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from pijnreset.logic.due import due_keys
 from pijnreset.logic.submission import NewSubmission
 from pijnreset.timestamps import iso
 
@@ -37,6 +40,11 @@ _deserializer = TypeDeserializer()
 
 def lead_pk(lead_id: str) -> str:
     return f"LEAD#{lead_id}"
+
+
+def suppression_key(lead_id: str) -> dict[str, str]:
+    """The marker that suppresses every email to an address: keyed by the address's hash, no PII in it."""
+    return {"pk": f"SUPPRESSION#{lead_id}", "sk": "MARKER"}
 
 
 def request_pk(submission_id: str) -> str:
@@ -178,21 +186,21 @@ class LeadsTable:
             )
             for proof in new.consents
         ]
-        email_job = put(
-            {
-                **_key(pk, f"EMAIL#result#{created}#{new.submission_id}"),
-                "entity": "email_job",
-                "lead_id": new.lead_id,
-                "job_id": f"result#{created}#{new.submission_id}",
-                "kind": "result",
-                "status": "pending",
-                "submission_sk": submission_sk,
-                "created_at": created,
-                "expires_at": new.email_expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-        return [replay_record, self._lead_update(new, created), submission, *consents, email_job]
+        jobs = [
+            put(
+                email_job_item(
+                    lead_id=new.lead_id,
+                    kind=kind,
+                    created_at=new.created_at,
+                    reference=new.submission_id,
+                    expires_at=new.email_expires_at,
+                    submission_sk=submission_sk,
+                ),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            for kind in new.email_kinds
+        ]
+        return [replay_record, self._lead_update(new, created), submission, *consents, *jobs]
 
     def _lead_update(self, new: NewSubmission, created: str) -> dict[str, Any]:
         assignments = {
@@ -222,6 +230,38 @@ class LeadsTable:
                 "ExpressionAttributeValues": to_item({**values, ":one": 1}),
             }
         }
+
+
+def email_job_item(
+    *,
+    lead_id: str,
+    kind: str,
+    created_at: datetime,
+    reference: str,
+    expires_at: int,
+    once_per: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A pending email job, the outbox entry its stream relay picks up.
+
+    It sits in the due index from the start: if the relay ever loses it, the outbox sweep finds it there.
+    ``once_per``: jobs with the same kind and value share one key, so a conditional put writes only one.
+    """
+    pk = lead_pk(lead_id)
+    created = iso(created_at)
+    sk = f"EMAIL#{kind}#{once_per}" if once_per else f"EMAIL#{kind}#{created}#{reference}"
+    return {
+        **_key(pk, sk),
+        **due_keys(created_at, pk, sk),
+        "entity": "email_job",
+        "lead_id": lead_id,
+        "job_id": f"{kind}#{created}#{reference}",
+        "kind": kind,
+        "status": "pending",
+        "created_at": created,
+        "expires_at": expires_at,
+        **extra,
+    }
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:

@@ -15,27 +15,36 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.content.emails import email_templates
-from pijnreset.content.loader import default_templates_dir
 from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.mailer import SesMailer
+from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.logic import tokens
 from pijnreset.logic.delivery import Pacer
 from pijnreset.logic.email_contexts import EmailLinks
 from pijnreset.logic.email_delivery import EmailDeliverer, SenderIdentity
+from pijnreset.logic.tokens import Purpose
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_email_settings, get_settings
 
 settings = get_settings()
 email_settings = get_email_settings()
+token_keys = TokenKeys(settings.token_parameter)
+
+
+def sign(purpose: Purpose, lead_id: str, expires_at: int) -> str:
+    return tokens.sign(token_keys.current(), purpose, lead_id, expires_at)
+
+
 deliverer = EmailDeliverer(
     store=EmailJobs(settings.table_name),
     mailer=SesMailer(email_settings.configuration_set),
     queue=EmailQueue(settings.queue_url),
-    templates=email_templates(settings.templates_dir or default_templates_dir()),
+    templates=email_templates(settings.templates),
     content=settings.content(),
     identity=SenderIdentity(email_settings.sender_address, email_settings.sender_name, email_settings.coach_address),
-    links=EmailLinks(email_settings.landing_page_url),
+    links=EmailLinks(email_settings.landing_page_url, settings.api_url, sign),
     pacer=Pacer(email_settings.send_rate_per_sender),
     claim_stale=timedelta(seconds=email_settings.claim_stale_seconds),
 )

@@ -22,8 +22,9 @@ from typing import Any, Literal, Protocol
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
 from pijnreset.logic.delivery import ErrorClass, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import BUILDERS, EmailLinks, JobNotRenderable
+from pijnreset.logic.email_contexts import EmailLinks, JobData, JobNotRenderable, builder_for
 from pijnreset.logic.email_message import address, build_message
+from pijnreset.logic.email_policy import skip_reason
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
@@ -36,11 +37,11 @@ class RetryLater(Exception):
 
 class JobStore(Protocol):
     def claim(self, pk: str, sk: str, claim_id: str, now: str, stale_before: str) -> Claimed | NotClaimable: ...
-    def load(self, job: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]: ...
+    def load(self, job: dict[str, Any], now: datetime) -> JobData: ...
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None: ...
     def mark_failed(self, job: dict[str, Any], now: str, reason: str) -> None: ...
     def mark_skipped(self, job: dict[str, Any], now: str, reason: str) -> None: ...
-    def release(self, job: dict[str, Any], reason: str) -> None: ...
+    def release(self, job: dict[str, Any], reason: str, deferred_until: str | None = None) -> None: ...
 
 
 class Mailer(Protocol):
@@ -97,22 +98,28 @@ class EmailDeliverer:
             raise
 
     def _deliver_claimed(self, message: JobMessage, job: dict[str, Any], kind: str, now: datetime) -> Delivery:
+        data = self.store.load(job, now)
         try:
-            lead, submission = self.store.load(job)
-            envelope = BUILDERS[kind](job, lead, submission, self.content, self.links)
-        except JobNotRenderable as gone:
-            self.store.mark_skipped(job, iso(now), str(gone))
-            return Delivery("skipped", kind, reason=str(gone))
+            if data.lead is None:
+                raise JobNotRenderable("lead or submission gone")
+            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression)
+            if reason is not None:
+                raise JobNotRenderable(reason)
+            envelope = builder_for(kind)(data, self.content, self.links, now)
+        except JobNotRenderable as skipped:
+            self.store.mark_skipped(job, iso(now), str(skipped))
+            return Delivery("skipped", kind, reason=str(skipped))
 
         rendered = self.templates.render(kind, envelope.variant, {"brand": self.identity.name, **envelope.context})
         raw = build_message(
             sender=address(self.identity.address, self.identity.name),
             recipient=address(envelope.recipient_email, envelope.recipient_name),
-            reply_to=address(self.identity.reply_to),
+            reply_to=address(envelope.reply_to or self.identity.reply_to),
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
             sent_at=now,
+            extra_headers=envelope.headers,
         )
         self.pacer.wait()
         try:
@@ -131,6 +138,7 @@ class EmailDeliverer:
             return Delivery("failed", kind, reason=error.code, error_class=error_class)
         if error_class == "transient":
             raise RetryLater(f"SES error {error.code}")  # released by deliver()
-        self.store.release(job, error.code)
-        self.queue.enqueue(message.next_attempt(), self.delay_policy(error_class, message.attempt))
+        delay = self.delay_policy(error_class, message.attempt)
+        self.store.release(job, error.code, deferred_until=iso(now + timedelta(seconds=delay)))
+        self.queue.enqueue(message.next_attempt(), delay)
         return Delivery("deferred", kind, reason=error.code, error_class=error_class)

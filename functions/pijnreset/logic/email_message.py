@@ -10,10 +10,37 @@ import unicodedata
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
 MAX_DISPLAY_NAME = 64
+# Headers that hold a URL in angle brackets and must reach the mail client exactly so.
+_UNFOLDED = {"list-unsubscribe"}
+_ASCII_URL_HEADER = re.compile(r"^<https?://[\x21-\x7e]+>$")
+
+
+class _Policy(EmailPolicy):
+    """SMTP's policy, except that a long List-Unsubscribe URL stays on one line (up to RFC 5322's 998).
+
+    Python would fold it into RFC 2047 encoded words, which mail clients do not read as a URL."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if _kept_whole(name, value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+    def fold(self, name: str, value: str) -> str:
+        if _kept_whole(name, value):
+            return f"{name}: {value}{self.linesep}"
+        folded: str = super().fold(name, value)
+        return folded
+
+
+def _kept_whole(name: str, value: str) -> bool:
+    return name.lower() in _UNFOLDED and bool(_ASCII_URL_HEADER.match(value)) and len(name) + len(value) < 990
+
+
+_POLICY = _Policy(linesep="\r\n")
 _SPACES = re.compile(r"\s+")
 
 
@@ -42,7 +69,7 @@ def build_message(
     sent_at: datetime,
     extra_headers: dict[str, str] | None = None,
 ) -> bytes:
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = recipient
     if reply_to is not None:
@@ -52,8 +79,8 @@ def build_message(
     message["Message-ID"] = make_msgid(domain=sender.domain)
     for name, value in (extra_headers or {}).items():
         message[name] = value
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message.as_bytes()
 
 

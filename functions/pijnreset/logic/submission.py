@@ -51,6 +51,14 @@ class NewSubmission:
     def marketing_requested(self) -> bool:
         return any(consent.purpose == "marketing" for consent in self.consents)
 
+    @property
+    def email_kinds(self) -> list[str]:
+        """The result email always; the opt-in confirmation when marketing was ticked, unless the result is
+        urgent (no marketing at all then)."""
+        if self.marketing_requested and self.result.triage != "urgent":
+            return ["result", "optin_confirm"]
+        return ["result"]
+
 
 @dataclass(frozen=True)
 class Spam:

@@ -83,3 +83,7 @@ class SubmitRequest(RequestModel):
         None, description="Honeypot: hidden from people, so only bots fill it in."
     )
     started_at: StrictInt | None = Field(None, description="Epoch milliseconds when the form was opened.")
+
+
+class ErasureRequest(RequestModel):
+    email: Annotated[EmailStr, Field(max_length=254)]

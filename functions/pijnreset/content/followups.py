@@ -1,0 +1,44 @@
+"""The follow-up sequence under ``templates/followups/``: which emails, how many days after the opt-in."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pijnreset.content.loader import ContentError
+
+
+class FollowupStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    kind: str = Field(pattern=r"^followup_[a-z_]+$")
+    delay_days: int = Field(ge=0, le=365)
+
+
+class FollowupSequence(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    steps: list[FollowupStep] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered_and_unique(self) -> FollowupSequence:
+        if len({step.id for step in self.steps}) != len(self.steps):
+            raise ValueError("step ids must be unique")
+        delays = [step.delay_days for step in self.steps]
+        if delays != sorted(delays):
+            raise ValueError("steps must be listed in the order they are sent")
+        return self
+
+
+@cache
+def load_sequence(templates_dir: Path, version: str = "sequence-v1") -> FollowupSequence:
+    path = templates_dir / "followups" / f"{version}.yaml"
+    try:
+        return FollowupSequence.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValueError) as error:
+        raise ContentError(f"{path}: {error}") from error

@@ -1,0 +1,124 @@
+"""Marketing consent on the lead: double opt-in confirmation and one-click withdrawal.
+
+Both are one transaction: the change on the lead, with its proof (time, channel) as its own consent item,
+and for a confirmation the follow-up schedule. A condition on the lead decides whether anything changes,
+so both are idempotent: confirming twice schedules once, unsubscribing twice records the first time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+
+from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, to_item
+from pijnreset.logic.email_policy import marketing_allowed
+from pijnreset.logic.retention import live
+from pijnreset.timestamps import iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+ConfirmOutcome = Literal["confirmed", "already_confirmed", "not_possible"]
+UnsubscribeOutcome = Literal["unsubscribed", "already_unsubscribed"]
+
+_LIVE = "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :epoch)"
+
+
+class MarketingConsents:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client: DynamoDBClient = client or boto3.client("dynamodb")
+
+    def confirm(
+        self, lead_id: str, now: datetime, followups: list[dict[str, Any]], proof_expires_at: int
+    ) -> ConfirmOutcome:
+        moment = iso(now)
+        transaction: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "UpdateExpression": "SET marketing_confirmed_at = :now",
+                    # Only an open request, not withdrawn since, for someone without an urgent flag.
+                    "ConditionExpression": f"{_LIVE} AND attribute_exists(marketing_requested_at)"
+                    " AND attribute_not_exists(urgent_flag_at)"
+                    " AND (attribute_not_exists(marketing_confirmed_at)"
+                    " OR marketing_confirmed_at < marketing_requested_at)"
+                    " AND (attribute_not_exists(unsubscribed_at) OR unsubscribed_at < marketing_requested_at)",
+                    "ExpressionAttributeValues": to_item({":now": moment, ":epoch": int(now.timestamp())}),
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            self._proof(lead_id, "marketing_confirmation", now, proof_expires_at),
+            *(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_item(item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
+                for item in followups
+            ),
+        ]
+        old = self._transact(transaction)
+        if old is _DONE:
+            return "confirmed"
+        if old is not None and live(old, now) and marketing_allowed(old):
+            return "already_confirmed"
+        return "not_possible"
+
+    def unsubscribe(self, lead_id: str, now: datetime, proof_expires_at: int) -> UnsubscribeOutcome:
+        transaction: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "UpdateExpression": "SET unsubscribed_at = :now",
+                    # Not already unsubscribed since the latest opt-in request or confirmation.
+                    "ConditionExpression": f"{_LIVE} AND (attribute_not_exists(unsubscribed_at)"
+                    " OR unsubscribed_at < marketing_confirmed_at OR unsubscribed_at < marketing_requested_at)",
+                    "ExpressionAttributeValues": to_item({":now": iso(now), ":epoch": int(now.timestamp())}),
+                }
+            },
+            self._proof(lead_id, "marketing_withdrawal", now, proof_expires_at),
+        ]
+        return "unsubscribed" if self._transact(transaction) is _DONE else "already_unsubscribed"
+
+    def _proof(self, lead_id: str, purpose: str, now: datetime, expires_at: int) -> dict[str, Any]:
+        moment = iso(now)
+        return {
+            "Put": {
+                "TableName": self.table_name,
+                "Item": to_item(
+                    {
+                        "pk": lead_pk(lead_id),
+                        "sk": f"CONSENT#{purpose}#{moment}",
+                        "entity": "consent",
+                        "lead_id": lead_id,
+                        "purpose": purpose,
+                        "granted": purpose != "marketing_withdrawal",
+                        "given_at": moment,
+                        "source": {"channel": "email_link"},
+                        "expires_at": expires_at,
+                    }
+                ),
+            }
+        }
+
+    def _transact(self, transaction: list[dict[str, Any]]) -> Any:
+        """_DONE when the transaction went through; else the lead as it was (None when there is none)."""
+        try:
+            self._client.transact_write_items(TransactItems=transaction)  # type: ignore[arg-type]
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            if not reasons or reasons[0].get("Code") != "ConditionalCheckFailed":
+                raise
+            old = reasons[0].get("Item")
+            return from_item(dict(old)) if old else None
+        return _DONE
+
+
+_DONE = object()

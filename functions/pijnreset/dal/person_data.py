@@ -1,0 +1,124 @@
+"""Everything stored about one person: found, exported and erased together.
+
+All of a person's items share the lead's partition, plus the replay records of their submissions and
+intakes (keyed by the client's ids) and, perhaps, a suppression marker keyed by their address's hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, suppression_key, to_item
+from pijnreset.logic.retention import live
+from pijnreset.timestamps import iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_BATCH = 25
+
+
+@dataclass(frozen=True)
+class Erasure:
+    deleted: int
+    kept_marker: str | None  # the marker's scope, when one is kept
+
+
+class PersonData:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client: DynamoDBClient = client or boto3.client("dynamodb")
+
+    def items(self, lead_id: str, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Every item of the person; with ``now``, only those still live (an export), else all (erasure)."""
+        found = list(self._partition(lead_pk(lead_id)))
+        extra_keys = [suppression_key(lead_id), *(_replay_key(item) for item in found)]
+        found += self._get([key for key in extra_keys if key is not None])
+        return [item for item in found if now is None or live(item, now)]
+
+    def erase(self, lead_id: str, now: datetime) -> Erasure:
+        """Deletes every item of the person. A suppression marker stays (or is made) when they had
+        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again."""
+        items = self.items(lead_id)
+        marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
+        lead = next((item for item in items if item["sk"] == PROFILE and item["pk"] == lead_pk(lead_id)), None)
+        doomed = [item for item in items if item is not marker]
+        for start in range(0, len(doomed), _BATCH):
+            self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in doomed[start : start + _BATCH]])
+        if marker is None and lead is not None and lead.get("unsubscribed_at"):
+            self._client.put_item(
+                TableName=self.table_name,
+                Item=to_item(
+                    {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
+                ),
+            )
+            return Erasure(len(doomed), "marketing")
+        return Erasure(len(doomed), marker.get("scope") if marker else None)
+
+    def request_erasure(self, lead_id: str, job: dict[str, Any], now: datetime) -> bool:
+        """Writes the erasure-confirmation email job, only if the person is known: one call either way."""
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.table_name,
+                            "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                            "ConditionExpression": "attribute_exists(pk)"
+                            " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
+                            "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": to_item(job),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except self._client.exceptions.TransactionCanceledException:
+            return False  # unknown address, or a confirmation already went out this hour
+        return True
+
+    def _partition(self, pk: str) -> Any:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_item({":pk": pk}),
+            ConsistentRead=True,
+        )
+        for page in pages:
+            for item in page.get("Items", []):
+                yield from_item(dict(item))
+
+    def _get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: Any = {
+                self.table_name: {"Keys": [to_item(key) for key in keys[start : start + 100]], "ConsistentRead": True}
+            }
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                found += [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
+                request = response.get("UnprocessedKeys") or None
+        return found
+
+    def _delete(self, keys: list[dict[str, str]]) -> None:
+        request: Any = {self.table_name: [{"DeleteRequest": {"Key": to_item(key)}} for key in keys]}
+        while request:
+            request = self._client.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
+
+
+def _replay_key(item: dict[str, Any]) -> dict[str, str] | None:
+    """The replay record that belongs to a submission or an intake of the person."""
+    if item.get("entity") == "submission" and item.get("submission_id"):
+        return {"pk": f"SUBMISSION#{item['submission_id']}", "sk": "REQUEST"}
+    if item.get("entity") == "intake" and item.get("request_id"):
+        return {"pk": f"INTAKE#{item['request_id']}", "sk": "REQUEST"}
+    return None

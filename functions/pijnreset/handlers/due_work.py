@@ -1,0 +1,74 @@
+"""The scheduled function: turns due follow-ups into email jobs and re-queues stuck email jobs.
+
+It runs on an EventBridge schedule and reads only the due index's hour buckets of the look-back window
+(never a Scan). Everything it does is conditional, so overlapping or repeated runs do no double work.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.dal.due_work import DueWork
+from pijnreset.dal.email_queue import EmailQueue
+from pijnreset.dal.leads_table import email_job_item
+from pijnreset.models.jobs import JobMessage
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_settings
+
+settings = get_settings()
+due_work = DueWork(settings.table_name)
+queue = EmailQueue(settings.queue_url)
+
+LOOK_BACK = timedelta(hours=48)
+# A job still pending this long after it was written never reached the queue (or fell out of it).
+STUCK_AFTER = timedelta(minutes=15)
+SWEEP_AGAIN_AFTER = timedelta(hours=1)
+
+
+def run(now: datetime) -> dict[str, int]:
+    counts = {"followups_enqueued": 0, "jobs_swept": 0}
+    for item in due_work.due(now, LOOK_BACK):
+        if item.get("entity") == "followup":
+            job = email_job_item(
+                lead_id=item["lead_id"],
+                kind=item["kind"],
+                created_at=now,
+                reference=f"{item['sequence']}#{item['step']}",
+                expires_at=settings.retention().expires_at("email", now),
+                followup_sk=item["sk"],
+            )
+            counts["followups_enqueued"] += due_work.enqueue_followup(item, job, now)
+        elif (
+            item.get("entity") == "email_job"
+            and _stuck(item, now)
+            and due_work.mark_swept(item, now, now - SWEEP_AGAIN_AFTER)
+        ):
+            queue.enqueue(JobMessage(pk=item["pk"], sk=item["sk"]))
+            counts["jobs_swept"] += 1
+    return counts
+
+
+def _stuck(job: dict[str, Any], now: datetime) -> bool:
+    written = datetime.fromisoformat(str(job["created_at"]).replace("Z", "+00:00"))
+    deferred = str(job.get("deferred_until") or "")
+    waiting_on_queue = deferred and datetime.fromisoformat(deferred.replace("Z", "+00:00")) > now
+    return job.get("status") == "pending" and now - written >= STUCK_AFTER and not waiting_on_queue
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    # The schedule's own time, so that a late or retried run still covers the moment it was meant for.
+    scheduled = event.get("time")
+    now = (
+        max(datetime.now(UTC), datetime.fromisoformat(scheduled.replace("Z", "+00:00")))
+        if scheduled
+        else datetime.now(UTC)
+    )
+    counts = run(now)
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    logger.info("due work done", extra=counts)
+    return counts

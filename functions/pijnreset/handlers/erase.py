@@ -1,0 +1,42 @@
+"""/privacy/erase/confirm?token=...: erases everything of the person. GET shows a page with a button; only
+the POST of that button erases (link scanners open links)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.pages import claims_from_query, html_page, page_resolver, same_link
+from pijnreset.content.pages import pages
+from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_settings
+
+settings = get_settings()
+views = pages(settings.templates, settings.brand_name, settings.content().disclaimer.text)
+keys = TokenKeys(settings.token_parameter)
+people = PersonData(settings.table_name)
+app = page_resolver(views)
+
+
+@app.get("/privacy/erase/confirm")
+def erase_page() -> Any:
+    claims_from_query(app, keys.all(), "erase")
+    return html_page(views, 200, "erase_form", action=same_link(app))
+
+
+@app.post("/privacy/erase/confirm")
+def erase() -> Any:
+    claims = claims_from_query(app, keys.all(), "erase")
+    erasure = people.erase(claims.lead_id, datetime.now(UTC))
+    metrics.add_metric(name="PersonErased", unit=MetricUnit.Count, value=1)
+    logger.info("person erased", extra={"items_deleted": erasure.deleted, "marker_kept": erasure.kept_marker})
+    return html_page(views, 200, "erase_done")
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,60 @@
+"""POST /privacy/erase: asks for erasure by email address. Always 202, known address or not.
+
+For a known address the same single write also puts an email job with a signed erasure link; for an
+unknown one that write's condition fails. Same answer, same work, so the answer tells nothing.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.dal.leads_table import email_job_item
+from pijnreset.dal.person_data import PersonData
+from pijnreset.logic.identity import lead_id_for
+from pijnreset.models.api import AcceptedResponse, ErrorResponse
+from pijnreset.models.requests import ErasureRequest
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_settings
+from pijnreset.timestamps import iso
+
+settings = get_settings()
+people = PersonData(settings.table_name)
+app = build_resolver()
+
+
+@app.post(
+    "/privacy/erase",
+    summary="Ask for erasure of everything stored about an email address",
+    responses={
+        202: openapi_response("Accepted; a confirmation link goes to the address if we know it", AcceptedResponse),
+        422: openapi_response("Invalid fields, each named", ErrorResponse),
+    },
+)
+def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
+    now = datetime.now(UTC)
+    lead_id = lead_id_for(request.email)
+    job = email_job_item(
+        lead_id=lead_id,
+        kind="erase_confirm",
+        created_at=now,
+        reference="erase",
+        once_per=iso(now)[:13],  # at most one confirmation email per address per hour
+        expires_at=settings.retention().expires_at("email", now),
+    )
+    known = people.request_erasure(lead_id, job, now)
+    metrics.add_metric(name="ErasureRequested", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="ErasureLinkSent" if known else "ErasureRequestIgnored", unit=MetricUnit.Count, value=1)
+    return json_response(202, AcceptedResponse().model_dump())
+
+
+_entry = guard_json_body(app)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _entry(event, context)

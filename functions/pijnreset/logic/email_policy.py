@@ -1,0 +1,40 @@
+"""Whether an email may still go out, decided at send time from the lead as it is now.
+
+A suppression marker with scope "all" (a hard bounce or a complaint) stops every email. Marketing email
+needs a confirmed opt-in that was not withdrawn since (an unsubscribe, or a "marketing" marker kept after
+erasure), and stops for good once the person asked for an intake or raised an urgent red flag. The
+opt-in confirmation itself is not sent to someone with an urgent flag, nor twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def marketing_allowed(lead: Mapping[str, Any], suppression: Mapping[str, Any] | None = None) -> bool:
+    confirmed = str(lead.get("marketing_confirmed_at") or "")
+    withdrawn = [str(lead.get("unsubscribed_at") or "")]
+    if suppression is not None:
+        withdrawn.append(str(suppression.get("at") or "~"))  # a marker without a time withdraws everything
+    return bool(confirmed) and all(confirmed > moment for moment in withdrawn if moment)
+
+
+def skip_reason(kind: str, category: str, lead: Mapping[str, Any], suppression: Mapping[str, Any] | None) -> str | None:
+    """Why this email must not be sent now, or None when it may."""
+    if suppression is not None and suppression.get("scope") != "marketing":
+        return "suppressed"
+    if kind == "optin_confirm":
+        if lead.get("urgent_flag_at"):
+            return "urgent_flag"
+        if marketing_allowed(lead, suppression):
+            return "already_confirmed"
+    if category != "marketing":
+        return None
+    if lead.get("urgent_flag_at"):
+        return "urgent_flag"
+    if lead.get("intake_requested_at"):
+        return "intake_requested"
+    if marketing_allowed(lead, suppression):
+        return None
+    return "unsubscribed" if lead.get("unsubscribed_at") or suppression is not None else "not_confirmed"
