@@ -87,7 +87,8 @@
   var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   var MAX_AUTO_RETRIES = 2;
   var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-  var SCRIPT = document.currentScript;
+  // This script's own element, for the stylesheet beside it (currentScript is null when a page builder injects it).
+  var SCRIPT = document.currentScript || document.querySelector('script[src*="pijntest.js"]');
   var UNREACHABLE = { reason: "unreachable" };
   var instances = 0;
 
@@ -164,6 +165,7 @@
     this.startedAt = null;
     this.sending = false;
     container.classList.add("pijntest");
+    if (!container.hasAttribute("lang")) container.setAttribute("lang", "nl"); // read out as Dutch on any page
     container.textContent = "";
     this.header = h("header", { class: "pt-header", hidden: true });
     this.status = h("p", { class: "pt-status", role: "status" });

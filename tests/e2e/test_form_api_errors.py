@@ -171,3 +171,20 @@ def test_refusals_of_the_whole_request_are_shown_at_the_top_in_the_apis_words(re
         if status == 409:
             screenshot(visitor.page, "error-409")
     expect(visitor.page.get_by_label("Je naam")).to_have_value("Anna de Vries")  # nothing the visitor typed is lost
+
+
+def test_a_filled_in_honeypot_gets_a_thank_you_and_no_result(ready_to_send):
+    visitor = ready_to_send
+    trap = visitor.page.locator('input[name="website"]')
+    expect(trap).to_have_attribute("tabindex", "-1")
+    expect(trap).to_have_attribute("autocomplete", "off")
+    expect(trap).not_to_be_in_viewport()
+    expect(visitor.page.get_by_role("textbox")).to_have_count(2)  # name and email: the trap is aria-hidden
+    trap.fill("https://spam.example", force=True)  # what a bot does; a person never sees the field
+    response = visitor.submit()
+
+    assert response.status == 202
+    assert visitor.submitted_bodies()[0]["website"] == "https://spam.example"
+    expect(visitor.alert()).to_contain_text("Bedankt, je antwoorden zijn ontvangen.")
+    expect(visitor.result()).to_have_count(0)
+    expect(visitor.page.get_by_role("button", name="Bekijk mijn uitslag")).to_be_hidden()
