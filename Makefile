@@ -16,7 +16,8 @@ BIN := $(VENV)/bin
 .PHONY: help setup dev test lint typecheck bench clean
 
 help:
-	@echo "make dev    - run the whole funnel locally on embedded AWS (http://127.0.0.1:3000, PORT overrides)"
+	@echo "make dev    - run the whole funnel locally on embedded AWS: API on http://127.0.0.1:3000 (PORT),"
+	@echo "              demo landing page with the Pijntest form on http://127.0.0.1:8000 (PAGE_PORT)"
 	@echo "make test   - lint, type-check and run every test"
 
 .tools/bin/uv:

@@ -17,6 +17,11 @@ from infra.template import Resolver, resources_of_type
 ExtraRoute = Callable[[str, str, bytes], HttpResponse]
 
 
+# What ``make_server`` serves (``Gateway.handle``, the demo page's ``DemoSite.handle``):
+# (method, path, query, headers, body, source_ip, host) -> response.
+RequestHandler = Callable[[str, str, str, Sequence[tuple[str, str]], bytes, str, str], HttpResponse]
+
+
 class CorsPolicy:
     """The HttpApi's CorsConfiguration, applied the way API Gateway applies it."""
 
@@ -24,6 +29,7 @@ class CorsPolicy:
         self.origins = {str(origin) for origin in configuration.get("AllowOrigins", [])}
         self.methods = {str(method).upper() for method in configuration.get("AllowMethods", [])}
         self.headers = [str(header).lower() for header in configuration.get("AllowHeaders", [])]
+        self.expose = [str(header).lower() for header in configuration.get("ExposeHeaders", [])]
         self.max_age = configuration.get("MaxAge")
 
     @classmethod
@@ -53,6 +59,8 @@ class CorsPolicy:
         if not self.allows(origin):
             return response
         extra = [("Access-Control-Allow-Origin", str(origin)), ("Vary", "Origin")]
+        if self.expose:
+            extra.append(("Access-Control-Expose-Headers", ",".join(self.expose)))
         return HttpResponse(response.status, response.headers + extra, response.body)
 
 
@@ -93,9 +101,9 @@ class Gateway:
 
 
 def make_server(
-    gateway: Gateway, host: str, port: int, extra_routes: dict[str, ExtraRoute] | None = None
+    handle: RequestHandler, host: str, port: int, extra_routes: dict[str, ExtraRoute] | None = None
 ) -> ThreadingHTTPServer:
-    extras = extra_routes or {}
+    extras = extra_routes if extra_routes is not None else {}  # the caller may fill it in later
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -109,7 +117,7 @@ def make_server(
             if url.path in extras:
                 response = extras[url.path](self.command, url.query, body)
             else:
-                response = gateway.handle(
+                response = handle(
                     self.command,
                     url.path,
                     url.query,

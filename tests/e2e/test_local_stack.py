@@ -84,3 +84,24 @@ def test_cors_allows_exactly_the_configured_origin():
         own = requests.get(f"{stack.url}/pijntest", headers={"Origin": allowed}, timeout=10)
         assert own.headers["Access-Control-Allow-Origin"] == allowed
         assert stack.stop() == 0
+
+
+def test_the_demo_landing_page_is_served_on_its_own_origin_which_the_api_allows():
+    with local_stack() as stack:
+        page_origin = stack.page_url.rstrip("/")
+        assert page_origin != stack.url, "a different port: every call from the page is cross-origin"
+        page = requests.get(stack.page_url, timeout=10)
+        assert page.status_code == 200
+        assert f'data-api="{stack.url}"' in page.text
+        assert requests.get(f"{page_origin}/pijntest/pijntest.js", timeout=10).status_code == 200
+
+        preflight = requests.options(
+            f"{stack.url}/pijntest",
+            headers={"Origin": page_origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        assert preflight.headers["Access-Control-Allow-Origin"] == page_origin
+        answer = requests.get(f"{stack.url}/pijntest", headers={"Origin": page_origin}, timeout=10)
+        assert answer.headers["Access-Control-Allow-Origin"] == page_origin
+        assert "retry-after" in answer.headers["Access-Control-Expose-Headers"], "the form reads a 503's Retry-After"
+        assert stack.stop() == 0

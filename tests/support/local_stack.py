@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"ready: (http://\S+)")
+PAGE = re.compile(r"demo landing page: (http://\S+)")
 
 
 def free_port() -> int:
@@ -29,6 +30,7 @@ def free_port() -> int:
 class RunningStack:
     process: subprocess.Popen[str]
     url: str
+    page_url: str
     output: list[str] = field(default_factory=list)
 
     def stop(self, timeout: float = 15) -> int:
@@ -41,6 +43,7 @@ class RunningStack:
 def local_stack(*args: str, timeout: float = 60) -> Iterator[RunningStack]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "TABLE_"))}
     environment["PORT"] = str(free_port())
+    environment["PAGE_PORT"] = "0"  # the demo page takes any free port and says which
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local", *args],
         cwd=ROOT,
@@ -52,20 +55,22 @@ def local_stack(*args: str, timeout: float = 60) -> Iterator[RunningStack]:
     assert process.stdout is not None
     output: list[str] = []
     deadline = time.monotonic() + timeout
-    url = None
+    url = page_url = None
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
             break
         output.append(line)
+        page = PAGE.search(line)
+        page_url = page.group(1) if page else page_url
         found = READY.search(line)
         if found:
             url = found.group(1)
             break
-    if url is None:
+    if url is None or page_url is None:
         process.kill()
         raise RuntimeError("the local stack did not start:\n" + "".join(output))
-    running = RunningStack(process, url, output)
+    running = RunningStack(process, url, page_url, output)
 
     def drain() -> None:
         for line in process.stdout:  # type: ignore[union-attr]

@@ -1,0 +1,914 @@
+/*
+ * De Pijntest als formulier voor elke landingspagina (WordPress, Webflow, gewone HTML).
+ *
+ * Embed: one container and one script. pijntest.css is loaded from the folder this script comes from.
+ *
+ *   <div data-pijntest data-api="https://abc123.execute-api.eu-west-1.amazonaws.com"></div>
+ *   <script src="/pijntest/pijntest.js" defer></script>
+ *
+ * data-api is the ApiUrl output of `sam deploy`; the API only answers pages on its AllowedOrigin.
+ *
+ * Rules this file keeps:
+ * - no dependencies, no third-party requests, no cookies, no browser storage, nothing in the URL;
+ * - every text from the API is shown as served, through textContent (never innerHTML);
+ * - every text the form writes itself is in TEXTS below, in Dutch, for the coach to edit.
+ */
+(function () {
+  "use strict";
+
+  var TEXTS = {
+    loading: "De Pijntest wordt geladen…",
+    notConfigured: "De Pijntest is op deze pagina niet goed ingesteld. Laat het de eigenaar van de website weten.",
+    unreachable: "We kunnen de Pijntest nu niet bereiken.",
+    unreachableHelp:
+      "Controleer je internetverbinding en probeer het opnieuw. Lukt het daarna nog steeds niet? " +
+      "Dan laat deze website de verbinding met de Pijntest niet toe. Laat het de eigenaar van de website weten.",
+    loadFailed: "De Pijntest kon niet worden geladen. Probeer het over een paar minuten opnieuw.",
+    tryAgain: "Opnieuw proberen",
+    progressLabel: "Voortgang",
+    stepNames: { safety: "Veiligheid", context: "Over jou", scored: "Herkenning", contact: "Je uitslag" },
+    stepOf: "Stap {n} van {total}",
+    stepDone: "klaar",
+    answered: "{n} van {total} vragen beantwoord",
+    next: "Volgende",
+    back: "Vorige",
+    submit: "Bekijk mijn uitslag",
+    sending: "Je uitslag wordt berekend…",
+    chooseAnswer: "Kies een antwoord.",
+    summaryTitle: "Nog niet alles is ingevuld",
+    questionNumber: "vraag {n}",
+    contactIntro:
+      "Je ziet je uitslag direct op deze pagina. Vul je naam en e-mailadres in, zodat we de uitslag ook naar je kunnen sturen.",
+    nameLabel: "Je naam",
+    nameMissing: "Vul je naam in.",
+    nameTooLong: "Je naam mag hoogstens 100 tekens lang zijn.",
+    emailLabel: "Je e-mailadres",
+    emailMissing: "Vul je e-mailadres in.",
+    emailInvalid: "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
+    consentLegend: "Toestemming",
+    consentRequired: "Verplicht voor je uitslag.",
+    consentOptional: "Niet verplicht: je uitslag krijg je ook zonder deze toestemming.",
+    consentMissing: "Zonder deze toestemming kunnen we je uitslag niet berekenen.",
+    honeypot: "Laat dit veld leeg",
+    busy: "Het is even druk. We proberen het over {time} opnieuw; je antwoorden blijven staan.",
+    second: "1 seconde",
+    seconds: "{s} seconden",
+    failed:
+      "Er ging iets mis bij het versturen. Probeer het over een paar minuten opnieuw; je antwoorden blijven op deze pagina staan.",
+    statusFallback: {
+      400: "Je gegevens kwamen niet goed aan. Probeer het opnieuw.",
+      409: "Deze test is al eerder met andere antwoorden verstuurd. Laad de pagina opnieuw om de test nog eens te doen.",
+      413: "Je bericht is te groot om te verwerken. Maak je tekst korter en probeer het opnieuw.",
+      415: "Je gegevens kwamen in een onbekend formaat binnen. Laad de pagina opnieuw.",
+      422: "Niet alles is goed ingevuld. Kijk de gemarkeerde velden na.",
+      429: "Het is even te druk. Probeer het over een minuut opnieuw; je antwoorden blijven bewaard.",
+      503: "Het is even te druk. Probeer het over een minuut opnieuw; je antwoorden blijven bewaard."
+    },
+    accepted: "Bedankt, je antwoorden zijn ontvangen.",
+    acceptedHelp: "Je uitslag kunnen we nu niet laten zien. Laad de pagina opnieuw en vul de test rustig nog eens in.",
+    result: {
+      heading: "Je uitslag",
+      flagsIntro: "Wat je aangaf:",
+      indicationKicker: "Je uitslag",
+      total: "Totaalscore: {score} van {max}",
+      domainsHeading: "Je scores per thema",
+      domainScore: "{score} van {max} punten",
+      bands: { low: "laag", medium: "gemiddeld", high: "hoog" },
+      drivers: "Welke antwoorden telden mee",
+      driverAnswer: "je antwoord: {answer}",
+      notesHeading: "Goed om te weten",
+      adviceHeading: "Wat je zelf kunt doen",
+      disclaimerHeading: "Disclaimer"
+    }
+  };
+
+  var STEP_BLOCKS = ["safety", "context", "scored"];
+  var CONSENT_PURPOSES = ["health_data", "marketing"]; // the purposes POST /pijntest accepts
+  var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+  var MAX_AUTO_RETRIES = 2;
+  var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+  // This script's own element, for the stylesheet beside it (currentScript is null when a page builder injects it).
+  var SCRIPT = document.currentScript || document.querySelector('script[src*="pijntest.js"]');
+  var UNREACHABLE = { reason: "unreachable" };
+  var instances = 0;
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return String(values[key]);
+    });
+  }
+
+  /* An element with attributes and children; strings become text nodes, so nothing is parsed as HTML. */
+  function h(tag, attributes) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      var value = attributes[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : String(value));
+    });
+    for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
+    return node;
+  }
+
+  function append(parent, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) child.forEach(function (item) { append(parent, item); });
+    else parent.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+
+  function uuid4() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function ensureStylesheet() {
+    if (!SCRIPT || !SCRIPT.src || document.querySelector("link[data-pijntest-css]")) return;
+    var link = h("link", { rel: "stylesheet", href: new URL("pijntest.css", SCRIPT.src).href, "data-pijntest-css": true });
+    document.head.appendChild(link);
+  }
+
+  /* Where the visitor came from: UTM parameters of this page, the referrer and this page's path. */
+  function readSource() {
+    var source = {};
+    var query = new URLSearchParams(window.location.search);
+    UTM.forEach(function (name) {
+      var value = (query.get(name) || "").trim();
+      if (value) source[name] = value.slice(0, 200);
+    });
+    if (document.referrer) source.referrer = document.referrer.slice(0, 2000);
+    source.landing_path = (window.location.pathname || "/").slice(0, 500);
+    return source;
+  }
+
+  function retryAfterSeconds(response) {
+    var seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+    return isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) : 5;
+  }
+
+  function wait(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  function PijntestForm(container) {
+    this.container = container;
+    this.id = "pt" + ++instances;
+    this.api = (container.getAttribute("data-api") || "").trim().replace(/\/+$/, "");
+    this.answers = new Map();
+    this.fields = {}; // field name as the API names it ("answers.x", "contact.email") -> its parts, see register()
+    this.stepIndex = 0;
+    this.submissionId = null; // made once, on the first send, and reused on every retry
+    this.startedAt = null;
+    this.sending = false;
+    container.classList.add("pijntest");
+    if (!container.hasAttribute("lang")) container.setAttribute("lang", "nl"); // read out as Dutch on any page
+    container.textContent = "";
+    this.header = h("header", { class: "pt-header", hidden: true });
+    this.status = h("p", { class: "pt-status", role: "status" });
+    this.alert = h("div", { class: "pt-alert", role: "alert", tabindex: "-1" });
+    this.body = h("div", { class: "pt-body" });
+    append(container, [this.header, this.alert, this.status, this.body]);
+    if (!/^https?:\/\//.test(this.api)) {
+      this.showAlert({ title: TEXTS.notConfigured, focus: false });
+      return;
+    }
+    this.load();
+  }
+
+  PijntestForm.prototype.load = function () {
+    var self = this;
+    self.clearAlert();
+    self.body.textContent = "";
+    self.container.setAttribute("aria-busy", "true");
+    self.status.textContent = TEXTS.loading;
+    fetch(self.api + "/pijntest", { method: "GET", mode: "cors", credentials: "omit", headers: { Accept: "application/json" } })
+      .then(
+        function (response) {
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.json();
+        },
+        function () {
+          throw UNREACHABLE; // offline, or the browser blocked the call (CORS): fetch cannot tell which
+        }
+      )
+      .then(function (questionnaire) {
+        self.container.removeAttribute("aria-busy");
+        self.status.textContent = "";
+        self.render(questionnaire);
+      })
+      .catch(function (error) {
+        self.container.removeAttribute("aria-busy");
+        self.status.textContent = "";
+        self.body.textContent = "";
+        var retry = h("button", { type: "button", class: "pt-button pt-button--secondary", text: TEXTS.tryAgain });
+        retry.addEventListener("click", function () { self.load(); });
+        // On page load: announced (role=alert) but without taking focus from whatever the visitor reads.
+        var unreachable = error === UNREACHABLE;
+        self.showAlert({
+          title: unreachable ? TEXTS.unreachable : TEXTS.loadFailed,
+          text: unreachable ? TEXTS.unreachableHelp : null,
+          action: retry,
+          focus: false
+        });
+      });
+  };
+
+  /* ---------- the questionnaire ---------- */
+
+  PijntestForm.prototype.render = function (questionnaire) {
+    var self = this;
+    self.questionnaire = questionnaire;
+    self.startedAt = Date.now();
+    var titleId = self.id + "-title";
+    var blocks = questionnaire.blocks.filter(function (block) { return STEP_BLOCKS.indexOf(block.id) >= 0; });
+    self.questionCount = questionnaire.questions.length;
+
+    self.form = h("form", { class: "pt-form", method: "post", novalidate: true, "aria-labelledby": titleId });
+    self.steps = blocks.map(function (block) {
+      var questions = questionnaire.questions.filter(function (q) { return q.block === block.id; });
+      return self.renderQuestionStep(block, questions);
+    });
+    self.steps.push(self.renderContactStep(questionnaire));
+    self.progress = self.renderProgress();
+
+    append(self.form, [self.progress.nav, self.steps.map(function (step) { return step.section; })]);
+    self.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.advance();
+    });
+    self.form.addEventListener("change", function () { self.updateCount(); });
+
+    self.intro = h("p", { class: "pt-intro", text: questionnaire.intro });
+    append(self.header, [h("h2", { class: "pt-title", id: titleId, text: questionnaire.title }), self.intro]);
+    self.header.hidden = false;
+    append(self.body, self.form);
+    self.showStep(0, false);
+  };
+
+  PijntestForm.prototype.renderProgress = function () {
+    var self = this;
+    var items = self.steps.map(function (step, index) {
+      var done = h("span", { class: "pt-visually-hidden" });
+      var item = h(
+        "li",
+        { class: "pt-progress-step" },
+        h("span", { class: "pt-progress-number", "aria-hidden": "true", text: String(index + 1) }),
+        h("span", { class: "pt-progress-name", text: step.name }),
+        done
+      );
+      return { item: item, done: done };
+    });
+    var bar = h("div", { class: "pt-progress-fill" });
+    var count = h("p", { class: "pt-progress-count" });
+    var nav = h(
+      "nav",
+      { class: "pt-progress", "aria-label": TEXTS.progressLabel },
+      h("ol", { class: "pt-progress-steps" }, items.map(function (entry) { return entry.item; })),
+      h("div", { class: "pt-progress-bar", "aria-hidden": "true" }, bar),
+      count
+    );
+    return { nav: nav, items: items, bar: bar, count: count };
+  };
+
+  PijntestForm.prototype.renderQuestionStep = function (block, questions) {
+    var self = this;
+    var step = self.newStep(block.id);
+    append(step.section, h("p", { class: "pt-block-intro", text: block.intro }));
+    append(step.section, step.summary);
+    questions.forEach(function (question, index) {
+      append(step.section, self.renderQuestion(step, question, index + 1));
+    });
+    append(step.section, step.nav);
+    return step;
+  };
+
+  PijntestForm.prototype.newStep = function (key) {
+    var headingId = this.id + "-step-" + key;
+    var step = {
+      key: key,
+      name: TEXTS.stepNames[key],
+      fields: [],
+      heading: h("h3", { class: "pt-step-title", id: headingId, tabindex: "-1" }),
+      summary: h("div", { class: "pt-summary", tabindex: "-1", hidden: true }),
+      nav: h("div", { class: "pt-nav" })
+    };
+    step.section = h("section", { class: "pt-step", "aria-labelledby": headingId, hidden: true }, step.heading);
+    return step;
+  };
+
+  PijntestForm.prototype.renderQuestion = function (step, question, number) {
+    var self = this;
+    var base = self.id + "-" + question.id;
+    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+    var many = question.options.length > 5;
+    var options = h("div", { class: "pt-options" + (many ? " pt-options--scale" : "") });
+    question.options.forEach(function (option, index) {
+      var input = h("input", { type: "radio", name: base, id: base + "-" + index, value: String(option.value) });
+      input.addEventListener("change", function () {
+        if (input.checked) {
+          self.answers.set(question.id, option.value); // the served value, type included
+          self.clearFieldError("answers." + question.id);
+        }
+      });
+      append(options, h("label", { class: "pt-option", for: input.id }, input, h("span", { text: option.label })));
+    });
+    var fieldset = h(
+      "fieldset",
+      { class: "pt-question", id: base },
+      h("legend", { class: "pt-legend" }, h("span", { class: "pt-number", text: number + ". " }), question.text),
+      error,
+      options
+    );
+    self.register(step, "answers." + question.id, {
+      error: error,
+      container: fieldset,
+      describe: fieldset,
+      focus: function () { return fieldset.querySelector("input:checked") || fieldset.querySelector("input"); },
+      check: function () { return self.answers.has(question.id) ? null : TEXTS.chooseAnswer; }
+    });
+    return fieldset;
+  };
+
+  /* A field the form checks: error (its message element), container, describe (the element whose
+     aria-describedby names the message), focus() (what to focus) and check() (a message, or null). */
+  PijntestForm.prototype.register = function (step, name, field) {
+    field.step = step;
+    field.name = name;
+    step.fields.push(field);
+    this.fields[name] = field;
+  };
+
+  PijntestForm.prototype.renderContactStep = function (questionnaire) {
+    var self = this;
+    var step = self.newStep("contact");
+    append(step.section, [h("p", { class: "pt-block-intro", text: TEXTS.contactIntro }), step.summary]);
+
+    self.nameInput = self.renderTextField(step, "contact.name", {
+      label: TEXTS.nameLabel,
+      type: "text",
+      autocomplete: "name",
+      maxlength: "100",
+      check: function (value) {
+        if (!value) return TEXTS.nameMissing;
+        return value.length > 100 ? TEXTS.nameTooLong : null;
+      }
+    });
+    self.emailInput = self.renderTextField(step, "contact.email", {
+      label: TEXTS.emailLabel,
+      type: "email",
+      autocomplete: "email",
+      inputmode: "email",
+      maxlength: "254",
+      spellcheck: "false",
+      autocapitalize: "off",
+      check: function (value) {
+        if (!value) return TEXTS.emailMissing;
+        return EMAIL.test(value) ? null : TEXTS.emailInvalid;
+      }
+    });
+
+    self.consents = {};
+    var consentGroup = h(
+      "fieldset",
+      { class: "pt-consents" },
+      h("legend", { class: "pt-legend pt-legend--small", text: TEXTS.consentLegend })
+    );
+    questionnaire.consents
+      .filter(function (consent) { return CONSENT_PURPOSES.indexOf(consent.purpose) >= 0; })
+      .forEach(function (consent) {
+        var base = self.id + "-consent-" + consent.purpose;
+        var box = h("input", { type: "checkbox", id: base, name: base, required: consent.required });
+        var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+        var hint = h("p", {
+          class: "pt-hint",
+          id: base + "-hint",
+          text: consent.required ? TEXTS.consentRequired : TEXTS.consentOptional
+        });
+        box.setAttribute("aria-describedby", hint.id);
+        var wrapper = h(
+          "div",
+          { class: "pt-consent" + (consent.required ? " pt-consent--required" : "") },
+          error,
+          h("div", { class: "pt-consent-row" }, box, h("label", { for: base, class: "pt-consent-text", text: consent.text })),
+          hint
+        );
+        box.addEventListener("change", function () { self.clearFieldError("consent." + consent.purpose); });
+        self.consents[consent.purpose] = box;
+        self.register(step, "consent." + consent.purpose, {
+          error: error,
+          container: wrapper,
+          describe: box,
+          hint: hint,
+          focus: function () { return box; },
+          check: function () { return consent.required && !box.checked ? TEXTS.consentMissing : null; }
+        });
+        append(consentGroup, wrapper);
+      });
+    append(step.section, consentGroup);
+
+    // Honeypot: hidden from people and from assistive technology, and out of the tab order; bots fill it in.
+    var trapId = self.id + "-website";
+    self.honeypot = h("input", { type: "text", id: trapId, name: "website", tabindex: "-1", autocomplete: "off" });
+    append(
+      step.section,
+      h("div", { class: "pt-hp", "aria-hidden": "true" }, h("label", { for: trapId, text: TEXTS.honeypot }), self.honeypot)
+    );
+    append(step.section, step.nav);
+    return step;
+  };
+
+  PijntestForm.prototype.renderTextField = function (step, name, options) {
+    var self = this;
+    var base = self.id + "-" + name.replace(".", "-");
+    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+    var input = h("input", {
+      type: options.type,
+      id: base,
+      name: name.split(".")[1],
+      autocomplete: options.autocomplete,
+      inputmode: options.inputmode,
+      maxlength: options.maxlength,
+      spellcheck: options.spellcheck,
+      autocapitalize: options.autocapitalize,
+      required: true,
+      class: "pt-input"
+    });
+    input.addEventListener("input", function () { self.clearFieldError(name); });
+    var wrapper = h("div", { class: "pt-field" }, h("label", { for: base, class: "pt-label", text: options.label }), error, input);
+    self.register(step, name, {
+      error: error,
+      container: wrapper,
+      describe: input,
+      input: input,
+      focus: function () { return input; },
+      check: function () { return options.check(input.value.trim()); }
+    });
+    append(step.section, wrapper);
+    return input;
+  };
+
+  /* ---------- moving through the steps ---------- */
+
+  PijntestForm.prototype.showStep = function (index, moveFocus) {
+    var self = this;
+    self.stepIndex = index;
+    var total = self.steps.length;
+    self.steps.forEach(function (step, i) {
+      step.section.hidden = i !== index;
+      step.heading.textContent = fill(TEXTS.stepOf, { n: i + 1, total: total }) + ": " + step.name;
+      var entry = self.progress.items[i];
+      entry.item.classList.toggle("pt-progress-step--current", i === index);
+      entry.item.classList.toggle("pt-progress-step--done", i < index);
+      if (i === index) entry.item.setAttribute("aria-current", "step");
+      else entry.item.removeAttribute("aria-current");
+      entry.done.textContent = i < index ? " (" + TEXTS.stepDone + ")" : "";
+    });
+    var step = self.steps[index];
+    step.nav.textContent = "";
+    if (index > 0) {
+      var back = h("button", { type: "button", class: "pt-button pt-button--secondary", text: TEXTS.back });
+      back.addEventListener("click", function () {
+        self.clearAlert();
+        self.showStep(index - 1, true);
+      });
+      append(step.nav, back);
+    }
+    var last = index === total - 1;
+    self.submitButton = h("button", { type: "submit", class: "pt-button", text: last ? TEXTS.submit : TEXTS.next });
+    append(step.nav, self.submitButton);
+    self.updateCount();
+    if (moveFocus) self.focusTop(step.heading);
+  };
+
+  PijntestForm.prototype.updateCount = function () {
+    if (!this.progress) return;
+    var answered = this.answers.size;
+    var total = this.questionCount;
+    this.progress.count.textContent = fill(TEXTS.answered, { n: answered, total: total });
+    this.progress.bar.style.width = Math.round((100 * answered) / Math.max(total, 1)) + "%";
+  };
+
+  PijntestForm.prototype.focusTop = function (element) {
+    this.container.scrollIntoView({ block: "start" });
+    element.focus({ preventScroll: true });
+  };
+
+  PijntestForm.prototype.advance = function () {
+    if (this.sending) return;
+    this.clearAlert();
+    var step = this.steps[this.stepIndex];
+    var problems = [];
+    step.fields.forEach(function (field) {
+      var message = field.check();
+      if (message) problems.push({ field: field, message: message });
+    });
+    this.showFieldErrors(step, problems);
+    if (problems.length) return;
+    if (this.stepIndex < this.steps.length - 1) this.showStep(this.stepIndex + 1, true);
+    else this.send();
+  };
+
+  /* ---------- errors ---------- */
+
+  PijntestForm.prototype.setFieldError = function (field, message) {
+    field.error.textContent = message;
+    field.error.hidden = false;
+    field.container.classList.add("pt-has-error");
+    var ids = [field.error.id];
+    if (field.hint) ids.push(field.hint.id);
+    field.describe.setAttribute("aria-describedby", ids.join(" "));
+    if (field.input || field.describe.tagName === "INPUT") field.describe.setAttribute("aria-invalid", "true");
+  };
+
+  PijntestForm.prototype.clearFieldError = function (name) {
+    var field = this.fields[name];
+    if (!field || field.error.hidden) return;
+    field.error.hidden = true;
+    field.error.textContent = "";
+    field.container.classList.remove("pt-has-error");
+    if (field.hint) field.describe.setAttribute("aria-describedby", field.hint.id);
+    else field.describe.removeAttribute("aria-describedby");
+    field.describe.removeAttribute("aria-invalid");
+  };
+
+  /* Messages at each field, and a summary at the top of the step that links to them. */
+  PijntestForm.prototype.showFieldErrors = function (step, problems, quietly) {
+    var self = this;
+    step.fields.forEach(function (field) { self.clearFieldError(field.name); });
+    step.summary.textContent = "";
+    step.summary.hidden = problems.length === 0;
+    step.summary.removeAttribute("role");
+    if (!problems.length) return;
+    problems.forEach(function (problem) { self.setFieldError(problem.field, problem.message); });
+    // Questions with the same message share one line ("Kies een antwoord. vraag 1, vraag 4"); other fields get one each.
+    var list = h("ul", { class: "pt-summary-list" });
+    var lines = new Map();
+    problems.forEach(function (problem) {
+      var question = problem.field.container.querySelector(".pt-number");
+      var key = question ? "question:" + problem.message : "field:" + problem.field.name;
+      if (!lines.has(key)) {
+        var line = h("li", {}, question ? problem.message + " " : null);
+        lines.set(key, line);
+        append(list, line);
+      } else {
+        append(lines.get(key), ", ");
+      }
+      var text = question
+        ? fill(TEXTS.questionNumber, { n: question.textContent.replace(/[.\s]+$/, "") })
+        : self.describeField(problem.field) + ": " + problem.message;
+      append(lines.get(key), self.linkTo(problem.field, text));
+    });
+    append(step.summary, [h("h4", { class: "pt-summary-title", text: TEXTS.summaryTitle }), list]);
+    if (quietly) return;
+    step.summary.setAttribute("role", "alert");
+    self.focusTop(step.summary);
+  };
+
+  /* A link that takes the focus to a field, without changing the page's URL. */
+  PijntestForm.prototype.linkTo = function (field, text) {
+    var target = field.focus();
+    var link = h("a", { href: "#" + target.id, text: text });
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      field.container.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+    });
+    return link;
+  };
+
+  PijntestForm.prototype.describeField = function (field) {
+    if (field.name.indexOf("consent.") === 0) return TEXTS.consentLegend;
+    var label = field.container.querySelector("label");
+    return label ? label.textContent : field.name;
+  };
+
+  /* A message for the whole form, at its top: {title, text, details: [...], action: element, focus: true}. */
+  PijntestForm.prototype.showAlert = function (message) {
+    this.alert.textContent = "";
+    append(this.alert, h("p", { class: "pt-alert-title", text: message.title }));
+    if (message.text) append(this.alert, h("p", { class: "pt-alert-text", text: message.text }));
+    if (message.details && message.details.length) {
+      append(this.alert, h("ul", {}, message.details.map(function (detail) { return h("li", { text: detail }); })));
+    }
+    if (message.action) append(this.alert, message.action);
+    if (message.focus !== false) this.focusTop(this.alert);
+  };
+
+  PijntestForm.prototype.clearAlert = function () {
+    this.alert.textContent = "";
+  };
+
+  /* A 422: each message at its field, the first step with a problem shown; the rest at the top. */
+  PijntestForm.prototype.showServerErrors = function (body) {
+    var self = this;
+    var byStep = new Map();
+    var general = [];
+    (body.fields || []).forEach(function (problem) {
+      var field = self.fields[problem.field];
+      if (!field) {
+        general.push(problem.message);
+        return;
+      }
+      if (!byStep.has(field.step)) byStep.set(field.step, []);
+      byStep.get(field.step).push({ field: field, message: problem.message });
+    });
+    var first = self.steps.filter(function (step) { return byStep.has(step); })[0];
+    if (general.length || !first) {
+      self.showAlert({ title: body.message || TEXTS.statusFallback[422], details: general });
+    }
+    if (first) {
+      var index = self.steps.indexOf(first);
+      if (index !== self.stepIndex) self.showStep(index, false);
+      byStep.forEach(function (problems, step) { self.showFieldErrors(step, problems, step !== first); });
+      if (general.length) self.focusTop(self.alert);
+    }
+  };
+
+  /* ---------- sending ---------- */
+
+  PijntestForm.prototype.payload = function () {
+    var answers = {};
+    this.answers.forEach(function (value, key) { answers[key] = value; });
+    return {
+      submission_id: this.submissionId,
+      answers: answers,
+      contact: { name: this.nameInput.value.trim(), email: this.emailInput.value.trim() },
+      consent: {
+        health_data: Boolean(this.consents.health_data && this.consents.health_data.checked),
+        marketing: Boolean(this.consents.marketing && this.consents.marketing.checked),
+        version: this.questionnaire.consent_version
+      },
+      source: readSource(),
+      website: this.honeypot.value,
+      started_at: this.startedAt
+    };
+  };
+
+  PijntestForm.prototype.setSending = function (sending) {
+    this.sending = sending;
+    this.form.setAttribute("aria-busy", sending ? "true" : "false");
+    if (this.submitButton) {
+      this.submitButton.disabled = sending;
+      this.submitButton.textContent = sending ? TEXTS.sending : TEXTS.submit;
+    }
+    this.status.textContent = sending ? TEXTS.sending : "";
+  };
+
+  PijntestForm.prototype.send = function () {
+    var self = this;
+    if (!self.submissionId) self.submissionId = uuid4();
+    var body = JSON.stringify(self.payload());
+    self.setSending(true);
+    var attempt = function (retriesLeft) {
+      return fetch(self.api + "/pijntest", {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: body
+      }).then(function (response) {
+        if ((response.status === 503 || response.status === 429) && retriesLeft > 0) {
+          var seconds = retryAfterSeconds(response);
+          var time = seconds === 1 ? TEXTS.second : fill(TEXTS.seconds, { s: seconds });
+          self.status.textContent = fill(TEXTS.busy, { time: time });
+          return wait(seconds * 1000).then(function () {
+            self.status.textContent = TEXTS.sending;
+            return attempt(retriesLeft - 1);
+          });
+        }
+        return response.text().then(function (text) {
+          var json = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch (ignored) {
+            json = null;
+          }
+          return { status: response.status, json: json };
+        });
+      });
+    };
+    attempt(MAX_AUTO_RETRIES).then(
+      function (outcome) {
+        self.setSending(false);
+        self.handleResponse(outcome.status, outcome.json);
+      },
+      function () {
+        self.setSending(false);
+        self.showAlert({ title: TEXTS.unreachable, text: TEXTS.unreachableHelp });
+      }
+    );
+  };
+
+  PijntestForm.prototype.handleResponse = function (status, json) {
+    if ((status === 200 || status === 201) && json && json.result) {
+      this.showResult(json.result);
+    } else if (status === 202) {
+      this.form.hidden = true;
+      this.progress.nav.hidden = true;
+      this.showAlert({ title: TEXTS.accepted, text: TEXTS.acceptedHelp });
+    } else if (status === 422 && json && Array.isArray(json.fields)) {
+      this.showServerErrors(json);
+    } else {
+      var message = json && typeof json.message === "string" && json.error ? json.message : null;
+      this.showAlert({ title: message || TEXTS.statusFallback[status] || TEXTS.failed });
+    }
+  };
+
+  /* ---------- the result ---------- */
+
+  PijntestForm.prototype.showResult = function (result) {
+    this.form.hidden = true;
+    this.intro.hidden = true; // "het invullen duurt ..." no longer applies
+    this.clearAlert();
+    var view = h("section", { class: "pt-result pt-result--" + result.triage, "aria-label": TEXTS.result.heading });
+    var focusTarget;
+    if (result.triage === "urgent") {
+      focusTarget = this.renderUrgent(view, result);
+    } else {
+      if (result.triage === "see_gp" && result.triage_message) focusTarget = this.renderSeeGp(view, result);
+      var indicationHeading = this.renderIndication(view, result);
+      focusTarget = focusTarget || indicationHeading;
+      this.renderDomains(view, result.domains);
+      this.renderNotes(view, result.notes);
+      this.renderAdvice(view, result.advice);
+      this.renderCallToAction(view, result.call_to_action);
+    }
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-disclaimer" },
+        h("h4", { class: "pt-disclaimer-title", text: TEXTS.result.disclaimerHeading }),
+        h("p", { text: result.disclaimer })
+      )
+    );
+    append(this.body, view);
+    this.focusTop(focusTarget);
+  };
+
+  /* Urgent: only the advice to contact the GP today. No score, no invitation. */
+  PijntestForm.prototype.renderUrgent = function (view, result) {
+    var message = result.triage_message;
+    var heading = h("h3", { class: "pt-urgent-title", tabindex: "-1", text: message.title });
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-urgent" },
+        heading,
+        h("p", { class: "pt-urgent-text", text: message.text }),
+        message.crisis_line ? h("p", { class: "pt-crisis", text: message.crisis_line }) : null
+      )
+    );
+    return heading;
+  };
+
+  PijntestForm.prototype.renderSeeGp = function (view, result) {
+    var message = result.triage_message;
+    var heading = h("h3", { class: "pt-banner-title", tabindex: "-1", text: message.title });
+    var flags = (result.red_flags || []).map(function (flag) { return h("li", { text: flag.flag }); });
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-banner" },
+        heading,
+        h("p", { text: message.text }),
+        flags.length ? [h("p", { class: "pt-banner-flags-intro", text: TEXTS.result.flagsIntro }), h("ul", {}, flags)] : null
+      )
+    );
+    return heading;
+  };
+
+  PijntestForm.prototype.renderIndication = function (view, result) {
+    var indication = result.indication || { title: TEXTS.result.heading, text: "" };
+    var heading = h("h3", { class: "pt-indication-title", tabindex: "-1", text: indication.title });
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-indication pt-indication--" + result.category },
+        h("p", { class: "pt-kicker", text: TEXTS.result.indicationKicker }),
+        heading,
+        h("p", { class: "pt-indication-text", text: indication.text }),
+        result.total === null || result.total === undefined
+          ? null
+          : h("p", { class: "pt-total", text: fill(TEXTS.result.total, { score: result.total, max: result.max_total }) })
+      )
+    );
+    return heading;
+  };
+
+  PijntestForm.prototype.renderDomains = function (view, domains) {
+    var self = this;
+    if (!domains || !domains.length) return;
+    var list = h("ul", { class: "pt-domains" });
+    domains.forEach(function (domain) {
+      var fillBar = h("div", { class: "pt-bar-fill", "data-percent": String(domain.percent) });
+      fillBar.style.width = Math.max(0, Math.min(100, domain.percent)) + "%";
+      var scoreText =
+        fill(TEXTS.result.domainScore, { score: domain.score, max: domain.max }) + " · " + (TEXTS.result.bands[domain.band] || domain.band);
+      var item = h(
+        "li",
+        { class: "pt-domain pt-domain--" + domain.band, "data-domain": domain.id },
+        h(
+          "div",
+          { class: "pt-domain-head" },
+          h("h5", { class: "pt-domain-label", text: domain.label }),
+          h("span", { class: "pt-domain-score", text: scoreText })
+        ),
+        h("div", { class: "pt-bar", "aria-hidden": "true" }, fillBar),
+        h("p", { class: "pt-domain-explanation", text: domain.explanation })
+      );
+      if (domain.drivers && domain.drivers.length) append(item, self.renderDrivers(domain.drivers));
+      append(list, item);
+    });
+    append(view, [h("h4", { class: "pt-section-title", text: TEXTS.result.domainsHeading }), list]);
+  };
+
+  PijntestForm.prototype.renderDrivers = function (drivers) {
+    return h(
+      "details",
+      { class: "pt-drivers" },
+      h("summary", { text: TEXTS.result.drivers }),
+      h(
+        "ul",
+        {},
+        drivers.map(function (driver) {
+          return h(
+            "li",
+            { class: "pt-driver" },
+            h("span", { class: "pt-driver-text", text: driver.text }),
+            " ",
+            h("span", { class: "pt-driver-answer", text: fill(TEXTS.result.driverAnswer, { answer: driver.answer.toLowerCase() }) })
+          );
+        })
+      )
+    );
+  };
+
+  PijntestForm.prototype.renderNotes = function (view, notes) {
+    if (!notes || !notes.length) return;
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-notes" },
+        h("h4", { class: "pt-section-title", text: TEXTS.result.notesHeading }),
+        h("ul", {}, notes.map(function (note) { return h("li", { text: note }); }))
+      )
+    );
+  };
+
+  PijntestForm.prototype.renderAdvice = function (view, advice) {
+    if (!advice || !advice.length) return;
+    append(view, [
+      h("h4", { class: "pt-section-title", text: TEXTS.result.adviceHeading }),
+      h(
+        "ol",
+        { class: "pt-advice" },
+        advice.map(function (item) {
+          return h(
+            "li",
+            { class: "pt-advice-item", "data-advice": item.id },
+            h("h5", { class: "pt-advice-title", text: item.title }),
+            h("p", { text: item.text })
+          );
+        })
+      )
+    ]);
+  };
+
+  PijntestForm.prototype.renderCallToAction = function (view, callToAction) {
+    if (!callToAction) return;
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-cta" },
+        h("h4", { class: "pt-cta-title", text: callToAction.title }),
+        h("p", { text: callToAction.text }),
+        // The intake form ("Plan een intakegesprek", POST /intake) is mounted here once the API offers it.
+        h("div", { class: "pt-intake", "data-pijntest-intake": true })
+      )
+    );
+  };
+
+  /* ---------- start ---------- */
+
+  function start() {
+    var containers = document.querySelectorAll("[data-pijntest]:not([data-pijntest-ready])");
+    if (containers.length) ensureStylesheet();
+    Array.prototype.forEach.call(containers, function (container) {
+      container.setAttribute("data-pijntest-ready", "");
+      new PijntestForm(container);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

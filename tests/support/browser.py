@@ -1,0 +1,185 @@
+"""Debian's Chromium driven by Playwright, and a visitor's view of the demo landing page with the Pijntest.
+
+The browser is the machine's ``/usr/bin/chromium`` (``apt-get install chromium``; .ci/run installs it):
+Playwright cannot download its own browser here, and the tests need nothing from outside.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
+
+from tests.support.local_stack import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium phones home, and a closed network refuses it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+MOBILE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+SERIOUS = ("serious", "critical")
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `apt-get install -y chromium` (as .ci/run does)")
+    # Playwright's launch() gives every run a fresh, temporary user-data directory.
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def new_visitor(browser: Browser, *, mobile: bool = False, minutes_ago: int = 10) -> BrowserContext:
+    """A fresh browser profile whose clock says the visitor opened the page ``minutes_ago`` minutes ago.
+
+    The API refuses a test filled in faster than a person can (3 s); a visitor who takes their time is the
+    one these tests play. The clock keeps running (timers fire as usual), it merely starts in the past.
+    """
+    context = browser.new_context(locale="nl-NL", **(MOBILE if mobile else DESKTOP))
+    context.clock.install(time=datetime.now() - timedelta(minutes=minutes_ago))
+    return context
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
+
+
+def screenshot(page: Page, name: str) -> Path:
+    path = artifact(f"{name}.png")
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_accessibility_violations(page: Page, name: str) -> list[str]:
+    """axe-core on the page as it is now; the full report is kept under test-artifacts/."""
+    results = Axe().run(page)
+    artifact(f"axe-{name}.json").write_text(json.dumps(results.response["violations"], indent=2))
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_submit(request: Request) -> bool:
+    return request.method == "POST" and urlsplit(request.url).path == "/pijntest"
+
+
+@dataclass
+class PijntestPage:
+    """The demo landing page as a visitor uses it: by the questions' texts and the answers' labels."""
+
+    page: Page
+    questionnaire: Mapping[str, Any]
+    requests: list[Request] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("request", lambda request: self.requests.append(request))
+
+    @property
+    def form(self) -> Any:
+        return self.page.locator("[data-pijntest]")
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        return list(self.questionnaire["questions"])
+
+    def open(self, url: str, referer: str | None = None) -> PijntestPage:
+        self.page.goto(url, referer=referer)
+        expect(self.step_heading(1)).to_be_visible()
+        return self
+
+    def step_heading(self, number: int) -> Any:
+        return self.page.get_by_role("heading", name=re.compile(rf"^Stap {number} van \d+"))
+
+    def group(self, question: Mapping[str, Any]) -> Any:
+        """The fieldset of a question, found by its accessible name (the legend: number and text)."""
+        return self.page.get_by_role("group", name=re.compile(re.escape(question["text"]) + r"\s*$"))
+
+    def label_of(self, question: Mapping[str, Any], value: int | str) -> str:
+        return str(next(option["label"] for option in question["options"] if option["value"] == value))
+
+    def choose(self, question: Mapping[str, Any], value: int | str) -> None:
+        self.group(question).get_by_role("radio", name=self.label_of(question, value), exact=True).check()
+
+    def next_step(self, number: int) -> None:
+        self.page.get_by_role("button", name="Volgende").click()
+        expect(self.step_heading(number)).to_be_focused()
+
+    def answer_all(self, answers: Mapping[str, int | str], on_step: Callable[[int, str], None] | None = None) -> None:
+        """Answers every question, step by step in the order the API gave the blocks, up to the contact step.
+
+        ``on_step(number, block)`` is called on each step once its questions are answered.
+        """
+        for number, block in enumerate(self.blocks(), start=1):
+            for question in self.questions_of(block):
+                self.choose(question, answers[question["id"]])
+            if on_step:
+                on_step(number, block)
+            self.next_step(number + 1)
+
+    def blocks(self) -> list[str]:
+        return [block["id"] for block in self.questionnaire["blocks"]]
+
+    def questions_of(self, block: str) -> list[dict[str, Any]]:
+        return [question for question in self.questions if question["block"] == block]
+
+    def fill_contact(
+        self,
+        name: str = "Anna de Vries",
+        email: str = "anna@voorbeeld.nl",
+        *,
+        health: bool = True,
+        marketing: bool = False,
+    ) -> None:
+        self.page.get_by_label("Je naam").fill(name)
+        self.page.get_by_label("Je e-mailadres").fill(email)
+        consents = {consent["purpose"]: consent["text"] for consent in self.questionnaire["consents"]}
+        if health:
+            self.page.get_by_label(consents["health_data"], exact=True).check()
+        if marketing:
+            self.page.get_by_label(consents["marketing"], exact=True).check()
+
+    def submit(self) -> Any:
+        """Sends the test and returns the API's final response to it."""
+        with self.page.expect_response(lambda response: is_submit(response.request)) as response:
+            self.page.get_by_role("button", name="Bekijk mijn uitslag").click()
+        return response.value
+
+    def submitted_bodies(self) -> list[dict[str, Any]]:
+        return [request.post_data_json for request in self.requests if is_submit(request)]
+
+    def origins_contacted(self) -> set[str]:
+        return {origin_of(request.url) for request in self.requests if not request.url.startswith("data:")}
+
+    def summary(self) -> Any:
+        """The list of what is missing, at the top of the step on screen."""
+        return self.page.locator(".pt-summary:visible")
+
+    def alert(self) -> Any:
+        return self.form.get_by_role("alert").first
+
+    def result(self) -> Any:
+        return self.page.locator(".pt-result")
