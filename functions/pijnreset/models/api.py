@@ -35,8 +35,9 @@ class QuestionOut(BaseModel):
 
 class ConsentOut(BaseModel):
     purpose: Literal["health_data", "marketing", "contact"]
+    form: Literal["pijntest", "intake"] = Field(description="The form that asks this consent.")
     text: str
-    required: bool
+    required: bool = Field(description="Whether that form may only be sent with this consent given.")
 
 
 class BlockOut(BaseModel):
