@@ -10,6 +10,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from infra.functions import local_functions
 from infra.resources import name_locally
 from infra.template import ROOT, TEMPLATE_PATH, Resolver, load_template, resources_of_type
@@ -41,7 +43,7 @@ def test_every_handler_exists_and_every_route_is_served():
         module_name, attribute = function.handler.rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module_name), attribute)), function.handler
         routes |= {(route.method, route.path) for route in function.routes}
-    assert {("GET", "/pijntest"), ("POST", "/pijntest")} <= routes
+    assert {("GET", "/pijntest"), ("POST", "/pijntest"), ("POST", "/intake")} <= routes
 
 
 def test_the_table_has_ttl_a_stream_and_keeps_its_data():
@@ -53,11 +55,12 @@ def test_the_table_has_ttl_a_stream_and_keeps_its_data():
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
 
-def test_the_submit_function_may_write_the_table_and_nothing_else():
-    (submit,) = [
-        r for name, r in resources_of_type(load_template(), "AWS::Serverless::Function") if name == "SubmitFunction"
+@pytest.mark.parametrize("function_name", ["SubmitFunction", "IntakeFunction"])
+def test_the_form_functions_may_write_the_table_and_nothing_else(function_name):
+    (function,) = [
+        r for name, r in resources_of_type(load_template(), "AWS::Serverless::Function") if name == function_name
     ]
-    statements = [s for policy in submit["Properties"]["Policies"] for s in policy["Statement"]]
+    statements = [s for policy in function["Properties"]["Policies"] for s in policy["Statement"]]
     assert all(statement["Resource"] == {"Fn::GetAtt": ["LeadsTable", "Arn"]} for statement in statements)
     actions = {action for statement in statements for action in statement["Action"]}
     assert actions == {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"}

@@ -3,14 +3,17 @@
 Keys (see template.yaml for the table itself):
   pk = LEAD#<lead_id>         sk = PROFILE                                the lead
                               sk = SUBMISSION#<created_at>#<id>           one Pijntest
+                              sk = INTAKE#<created_at>#<id>               one intake request
                               sk = CONSENT#<purpose>#<created_at>#<id>    proof of one consent
                               sk = EMAIL#<kind>#<id>                      an email job (the outbox)
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
-Everything of one person shares one partition, so export and erasure are one Query; the replay record
-sits under the client's submission_id so that a retry is recognised whatever address it carries.
+  pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
+Everything of one person shares one partition, so export and erasure are one Query; a replay record
+sits under the client's id so that a retry is recognised whatever address it carries.
 
 The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
-(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open).
+(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open,
+gsi1sk = <created_at>#<request_id>; marking one handled removes both).
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from pijnreset.logic.submission import NewSubmission
+from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, NewIntake
+from pijnreset.logic.submission import ConsentProof, NewSubmission
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 PROFILE = "PROFILE"
+REQUEST = "REQUEST"
+OPEN_INTAKES = "INTAKE#open"
 _TRANSACTION_ATTEMPTS = 3
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -41,6 +47,21 @@ def lead_pk(lead_id: str) -> str:
 
 def request_pk(submission_id: str) -> str:
     return f"SUBMISSION#{submission_id}"
+
+
+def intake_request_pk(request_id: str) -> str:
+    return f"INTAKE#{request_id}"
+
+
+def submission_sk(created_at: str, submission_id: str) -> str:
+    return f"SUBMISSION#{created_at}#{submission_id}"
+
+
+def latest_submission_sk(lead: dict[str, Any]) -> str | None:
+    """The sort key of the lead's latest Pijntest, from the two attributes every submission sets on its lead."""
+    if not lead.get("latest_submission_at") or not lead.get("latest_submission_id"):
+        return None
+    return submission_sk(lead["latest_submission_at"], lead["latest_submission_id"])
 
 
 @dataclass(frozen=True)
@@ -77,62 +98,80 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Once:
+    """A transaction whose first item is a replay record: written once per client id, or recognised."""
+
+    items: list[dict[str, Any]]
+    replay_pk: str
+    request_hash: str
+    response_body: dict[str, Any]
+
+
 class LeadsTable:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
     def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
-        """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay.
+        """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
+        return self._write_once(
+            _Once(self._submission_transaction(new), request_pk(new.submission_id), new.request_hash, new.response_body)
+        )
 
-        The replay record's condition makes a retried submission_id fail the transaction; DynamoDB then
-        returns the stored record in the same call, so a replay costs no extra read either.
-        """
-        transaction = self._submission_transaction(new)
+    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
+        """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
+        return self._write_once(
+            _Once(self._intake_transaction(new), intake_request_pk(new.request_id), new.request_hash, new.response_body)
+        )
+
+    def _write_once(self, once: _Once) -> Recorded | Replayed | Conflict:
+        """The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
+        stored record in the same call, so a replay costs no extra read either."""
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             try:
-                self._client.transact_write_items(TransactItems=transaction)  # type: ignore[arg-type]
-                return Recorded(new.response_body)
+                self._client.transact_write_items(TransactItems=once.items)  # type: ignore[arg-type]
+                return Recorded(once.response_body)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
                 if codes and codes[0] == "ConditionalCheckFailed":
-                    stored = reasons[0].get("Item") or self._stored_request(new.submission_id)
+                    stored = reasons[0].get("Item") or self._stored_request(once.replay_pk)
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
-                    return self._replay_or_conflict(from_item(dict(stored)), new)
+                    return self._replay_or_conflict(from_item(dict(stored)), once.request_hash)
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise
-        raise RuntimeError("the submission transaction kept conflicting")
+        raise RuntimeError("the transaction kept conflicting")
 
-    def _replay_or_conflict(self, stored: dict[str, Any], new: NewSubmission) -> Replayed | Conflict:
-        if stored.get("request_hash") == new.request_hash:
+    def _replay_or_conflict(self, stored: dict[str, Any], new_hash: str) -> Replayed | Conflict:
+        if stored.get("request_hash") == new_hash:
             return Replayed(json.loads(stored["response"]))
         return Conflict()
 
-    def _stored_request(self, submission_id: str) -> dict[str, Any] | None:
+    def _stored_request(self, replay_pk: str) -> dict[str, Any] | None:
         response = self._client.get_item(
-            TableName=self.table_name, Key=to_item(_key(request_pk(submission_id), "REQUEST")), ConsistentRead=True
+            TableName=self.table_name, Key=to_item(_key(replay_pk, REQUEST)), ConsistentRead=True
         )
         return response.get("Item")
 
-    def _submission_transaction(self, new: NewSubmission) -> list[dict[str, Any]]:
-        created = iso(new.created_at)
-        pk = lead_pk(new.lead_id)
-        submission_sk = f"SUBMISSION#{created}#{new.submission_id}"
-        result = new.result.model_dump(mode="json")
-        versions = result["versions"]
+    def _put(self, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"Put": {"TableName": self.table_name, "Item": to_item(item), **extra}}
 
-        def put(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
-            return {"Put": {"TableName": self.table_name, "Item": to_item(item), **extra}}
+    def _new_put(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A put that must create its item: the transaction fails rather than overwrite one."""
+        return self._put(item, ConditionExpression="attribute_not_exists(pk)")
 
-        replay_record = put(
+    def _replay_record(
+        self, replay_pk: str, entity: str, ids: dict[str, str], new: NewSubmission | NewIntake, created: str
+    ) -> dict[str, Any]:
+        return self._put(
             {
-                **_key(request_pk(new.submission_id), "REQUEST"),
-                "entity": "submission_request",
+                **_key(replay_pk, REQUEST),
+                "entity": entity,
                 "lead_id": new.lead_id,
-                "submission_id": new.submission_id,
+                **ids,
                 "request_hash": new.request_hash,
                 "response": json.dumps(new.response_body, ensure_ascii=False, separators=(",", ":")),
                 "created_at": created,
@@ -141,9 +180,51 @@ class LeadsTable:
             ConditionExpression="attribute_not_exists(pk)",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
-        submission = put(
+
+    def _consent_put(
+        self, lead_id: str, proof: ConsentProof, created: str, item_id: str, source: dict[str, Any], expires_at: int
+    ) -> dict[str, Any]:
+        """Proof of one consent: who agreed (the lead) to which text (version, SHA-256), when, and where."""
+        return self._put(
             {
-                **_key(pk, submission_sk),
+                **_key(lead_pk(lead_id), f"CONSENT#{proof.purpose}#{created}#{item_id}"),
+                "entity": "consent",
+                "lead_id": lead_id,
+                "purpose": proof.purpose,
+                "granted": True,
+                "given_at": created,
+                "consent_version": proof.version,
+                "text_sha256": proof.text_sha256,
+                "source": source,
+                "expires_at": expires_at,
+            }
+        )
+
+    def _email_job(
+        self, lead_id: str, kind: str, item_id: str, refs: dict[str, Any], created: str, expires_at: int
+    ) -> dict[str, Any]:
+        return self._new_put(
+            {
+                **_key(lead_pk(lead_id), f"EMAIL#{kind}#{item_id}"),
+                "entity": "email_job",
+                "lead_id": lead_id,
+                "job_id": f"{kind}#{item_id}",
+                "kind": kind,
+                "status": "pending",
+                **refs,
+                "created_at": created,
+                "expires_at": expires_at,
+            }
+        )
+
+    def _submission_transaction(self, new: NewSubmission) -> list[dict[str, Any]]:
+        created = iso(new.created_at)
+        stored_sk = submission_sk(created, new.submission_id)
+        result = new.result.model_dump(mode="json")
+        ids = {"submission_id": new.submission_id}
+        submission = self._new_put(
+            {
+                **_key(lead_pk(new.lead_id), stored_sk),
                 "entity": "submission",
                 "lead_id": new.lead_id,
                 "submission_id": new.submission_id,
@@ -151,63 +232,91 @@ class LeadsTable:
                 "result": result,
                 "triage": new.result.triage,
                 "category": new.result.category,
-                "versions": versions,
+                "versions": result["versions"],
                 "source": new.source,
                 "started_at": new.started_at,
                 "created_at": created,
                 "expires_at": new.expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk)",
+            }
         )
+        source = {"channel": "pijntest", **ids, **_page(new.source)}
         consents = [
-            put(
-                {
-                    **_key(pk, f"CONSENT#{proof.purpose}#{created}#{new.submission_id}"),
-                    "entity": "consent",
-                    "lead_id": new.lead_id,
-                    "purpose": proof.purpose,
-                    "granted": True,
-                    "given_at": created,
-                    "consent_version": proof.version,
-                    "text_sha256": proof.text_sha256,
-                    "source": {"channel": "pijntest", "submission_id": new.submission_id, **_page(new.source)},
-                    "expires_at": new.expires_at,
-                }
-            )
+            self._consent_put(new.lead_id, proof, created, new.submission_id, source, new.expires_at)
             for proof in new.consents
         ]
-        email_job = put(
+        lead: dict[str, Any] = {
+            "latest_submission_id": new.submission_id,
+            "latest_submission_at": created,
+            "latest_triage": new.result.triage,
+        }
+        if new.marketing_requested:
+            lead["marketing_requested_at"] = created
+        if new.result.triage == "urgent":
+            lead["urgent_flag_at"] = created
+        return [
+            self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
+            self._lead_update(new, created, lead, count="submission_count"),
+            submission,
+            *consents,
+            self._email_job(
+                new.lead_id, "result", new.submission_id, {"submission_sk": stored_sk}, created, new.expires_at
+            ),
+        ]
+
+    def _intake_transaction(self, new: NewIntake) -> list[dict[str, Any]]:
+        created = iso(new.created_at)
+        intake_sk = f"INTAKE#{created}#{new.request_id}"
+        ids = {"request_id": new.request_id}
+        intake = self._new_put(
             {
-                **_key(pk, f"EMAIL#result#{new.submission_id}"),
-                "entity": "email_job",
+                **_key(lead_pk(new.lead_id), intake_sk),
+                "entity": "intake",
                 "lead_id": new.lead_id,
-                "job_id": f"result#{new.submission_id}",
-                "kind": "result",
-                "status": "pending",
-                "submission_sk": submission_sk,
+                "request_id": new.request_id,
+                "status": "requested",
+                "name": new.name,
+                "email": new.email,
+                "phone": new.phone,
+                "preferred_contact": new.preferred_contact,
+                "preferred_moments": new.preferred_moments,
+                "message": new.message,
+                "submission_id": new.submission_id,
                 "created_at": created,
                 "expires_at": new.expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk)",
+                # Open: in the sparse index until the coach marks it handled.
+                "gsi1pk": OPEN_INTAKES,
+                "gsi1sk": f"{created}#{new.request_id}",
+            }
         )
-        return [replay_record, self._lead_update(new, created), submission, *consents, email_job]
+        # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
+        refs = {"intake_sk": intake_sk, "with_latest_submission": True}
+        return [
+            self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
+            # Asking for an intake stops the follow-up emails: the scheduler skips leads that carry this.
+            self._lead_update(new, created, {"intake_requested_at": created}, count="intake_count"),
+            intake,
+            self._consent_put(
+                new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.expires_at
+            ),
+            *[
+                self._email_job(new.lead_id, kind, new.request_id, refs, created, new.expires_at)
+                for kind in INTAKE_EMAIL_KINDS
+            ],
+        ]
 
-    def _lead_update(self, new: NewSubmission, created: str) -> dict[str, Any]:
+    def _lead_update(
+        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str
+    ) -> dict[str, Any]:
+        """Creates the lead of this address, or brings it up to date; its TTL restarts."""
         assignments = {
             "entity": "lead",
             "lead_id": new.lead_id,
             "email": new.email,
             "#name": new.name,
             "updated_at": created,
-            "latest_submission_id": new.submission_id,
-            "latest_submission_at": created,
-            "latest_triage": new.result.triage,
+            **extra,
             "expires_at": new.expires_at,
         }
-        if new.marketing_requested:
-            assignments["marketing_requested_at"] = created
-        if new.result.triage == "urgent":
-            assignments["urgent_flag_at"] = created
         values = {f":{name.lstrip('#')}": value for name, value in assignments.items()}
         sets = [f"{name} = :{name.lstrip('#')}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
@@ -215,7 +324,7 @@ class LeadsTable:
             "Update": {
                 "TableName": self.table_name,
                 "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
-                "UpdateExpression": f"SET {', '.join(sets)} ADD submission_count :one",
+                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
                 "ExpressionAttributeNames": {"#name": "name"},
                 "ExpressionAttributeValues": to_item({**values, ":one": 1}),
             }

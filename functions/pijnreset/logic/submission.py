@@ -6,7 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
@@ -53,7 +55,16 @@ class Spam:
     reason: Literal["honeypot", "too_fast"]
 
 
-def screen_for_bots(request: SubmitRequest, now: datetime, min_fill_seconds: int) -> Spam | None:
+class FormBody(Protocol):
+    """What every form posts besides its own fields: the honeypot and when the form was opened."""
+
+    @property
+    def website(self) -> str | None: ...
+    @property
+    def started_at(self) -> int | None: ...
+
+
+def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> Spam | None:
     """A filled honeypot, or a form sent faster than a person can read it.
 
     A ``started_at`` in the future says only that the visitor's clock runs ahead, so it is not held against them.
@@ -74,7 +85,7 @@ def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem
     return problems
 
 
-def request_hash(request: SubmitRequest) -> str:
+def request_hash(request: BaseModel) -> str:
     """Identifies the payload: a replay must carry the same one, or it is a conflict."""
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -104,6 +115,11 @@ def plan_submission(
         request_hash=request_hash(request),
         response_body=response.model_dump(mode="json"),
         created_at=now.astimezone(UTC),
-        expires_at=int((now + timedelta(days=retention_days)).timestamp()),
-        replay_expires_at=int((now + timedelta(days=replay_days)).timestamp()),
+        expires_at=epoch_after(now, retention_days),
+        replay_expires_at=epoch_after(now, replay_days),
     )
+
+
+def epoch_after(now: datetime, days: int) -> int:
+    """Epoch seconds ``days`` after ``now``: the form DynamoDB's TTL takes."""
+    return int((now + timedelta(days=days)).timestamp())

@@ -15,6 +15,11 @@ class SubmitResponse(BaseModel):
     result: PijntestResult
 
 
+class IntakeResponse(BaseModel):
+    request_id: UUID
+    status: Literal["requested"] = "requested"
+
+
 class AcceptedResponse(BaseModel):
     status: Literal["accepted"] = "accepted"
 
