@@ -9,8 +9,8 @@ import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
 from pijnreset.logic.delivery import MAX_DELAY_SECONDS, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import EmailLinks
-from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater, SenderIdentity
+from pijnreset.logic.email_contexts import EmailLinks, JobItems, SenderIdentity
+from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater
 from pijnreset.logic.scoring import score
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 
@@ -35,7 +35,7 @@ class FakeStore:
         return Claimed({**self.job, "claim_id": claim_id})
 
     def load(self, job):
-        return self.lead, self.submission
+        return JobItems(self.lead, self.submission)
 
     def mark_sent(self, job, now, message_id, template_version):
         self.status = "sent"

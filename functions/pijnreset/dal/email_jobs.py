@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, to_item
+from pijnreset.dal.leads_table import PROFILE, from_item, latest_submission_sk, to_item
+from pijnreset.logic.email_contexts import JobItems
 from pijnreset.models.jobs import Claimed, NotClaimable
 
 if TYPE_CHECKING:
@@ -51,18 +52,37 @@ class EmailJobs:
             return NotClaimable(from_item(dict(old)).get("status") if old else None)
         return Claimed(from_item(dict(response["Attributes"])))
 
-    def load(self, job: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """The job's lead and, when it has one, its submission: one BatchGetItem."""
-        keys = [{"pk": job["pk"], "sk": PROFILE}]
-        if job.get("submission_sk"):
-            keys.append({"pk": job["pk"], "sk": job["submission_sk"]})
+    def load(self, job: dict[str, Any]) -> JobItems:
+        """The job's lead and the items it names (a submission, an intake): one BatchGetItem.
+
+        A job that asks for the lead's latest Pijntest gets it with a second read, since only the lead knows
+        which one that is by the time the email is sent.
+        """
+        pk = job["pk"]
+        named = {role: job[f"{role}_sk"] for role in ("submission", "intake") if job.get(f"{role}_sk")}
+        items = self._get_all(pk, [PROFILE, *named.values()])
+        lead = items.get(PROFILE)
+        if "submission" not in named and job.get("with_latest_submission") and lead is not None:
+            latest = latest_submission_sk(lead)
+            if latest is not None:
+                named["submission"] = latest
+                items |= self._get_all(pk, [latest])
+        return JobItems(
+            lead=lead,
+            submission=items.get(named.get("submission", "")),
+            intake=items.get(named.get("intake", "")),
+        )
+
+    def _get_all(self, pk: str, sort_keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The items of ``pk`` with these sort keys that exist, by sort key, read consistently."""
         response = self._client.batch_get_item(
-            RequestItems={self.table_name: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
+            RequestItems={
+                self.table_name: {"Keys": [to_item({"pk": pk, "sk": sk}) for sk in sort_keys], "ConsistentRead": True}
+            }
         )
         if response.get("UnprocessedKeys"):
             raise RuntimeError("DynamoDB left keys unprocessed; the message will be retried")
-        items = {item["sk"]["S"]: from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])}
-        return items.get(PROFILE), items.get(job.get("submission_sk", ""))
+        return {item["sk"]["S"]: from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])}
 
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None:
         self._finish(job, "sent", {"sent_at": now, "ses_message_id": message_id, "template_version": template_version})

@@ -20,8 +20,8 @@ from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.mailer import SesMailer
 from pijnreset.logic.delivery import Pacer
-from pijnreset.logic.email_contexts import EmailLinks
-from pijnreset.logic.email_delivery import EmailDeliverer, SenderIdentity
+from pijnreset.logic.email_contexts import EmailLinks, SenderIdentity
+from pijnreset.logic.email_delivery import EmailDeliverer
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_email_settings, get_settings

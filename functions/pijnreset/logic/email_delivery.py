@@ -1,6 +1,6 @@
 """Delivers one email job exactly once, whatever SES does.
 
-Claim (conditional update) -> load lead and submission -> render -> send -> mark sent. A redelivered
+Claim (conditional update) -> load the items it refers to -> render -> send -> mark sent. A redelivered
 message finds the job sent and sends nothing. SES errors are handled by class: throttling, a used-up daily
 quota and paused sending put the job back and its message on the queue again with a delay; a rejected
 message fails the job for good; anything else releases the job and lets SQS retry (then its dead-letter
@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
 from pijnreset.logic.delivery import ErrorClass, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import BUILDERS, EmailLinks, JobNotRenderable
+from pijnreset.logic.email_contexts import BUILDERS, EmailLinks, JobItems, JobNotRenderable, SenderIdentity
 from pijnreset.logic.email_message import address, build_message
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
@@ -36,7 +36,7 @@ class RetryLater(Exception):
 
 class JobStore(Protocol):
     def claim(self, pk: str, sk: str, claim_id: str, now: str, stale_before: str) -> Claimed | NotClaimable: ...
-    def load(self, job: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]: ...
+    def load(self, job: dict[str, Any]) -> JobItems: ...
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None: ...
     def mark_failed(self, job: dict[str, Any], now: str, reason: str) -> None: ...
     def mark_skipped(self, job: dict[str, Any], now: str, reason: str) -> None: ...
@@ -49,13 +49,6 @@ class Mailer(Protocol):
 
 class Queue(Protocol):
     def enqueue(self, message: JobMessage, delay_seconds: int = 0) -> None: ...
-
-
-@dataclass(frozen=True)
-class SenderIdentity:
-    address: str
-    name: str
-    reply_to: str
 
 
 @dataclass(frozen=True)
@@ -98,8 +91,7 @@ class EmailDeliverer:
 
     def _deliver_claimed(self, message: JobMessage, job: dict[str, Any], kind: str, now: datetime) -> Delivery:
         try:
-            lead, submission = self.store.load(job)
-            envelope = BUILDERS[kind](job, lead, submission, self.content, self.links)
+            envelope = BUILDERS[kind](job, self.store.load(job), self.content, self.links, self.identity)
         except JobNotRenderable as gone:
             self.store.mark_skipped(job, iso(now), str(gone))
             return Delivery("skipped", kind, reason=str(gone))
@@ -108,7 +100,7 @@ class EmailDeliverer:
         raw = build_message(
             sender=address(self.identity.address, self.identity.name),
             recipient=address(envelope.recipient_email, envelope.recipient_name),
-            reply_to=address(self.identity.reply_to),
+            reply_to=address(envelope.reply_to_email or self.identity.coach_address, envelope.reply_to_name),
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
