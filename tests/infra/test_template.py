@@ -99,3 +99,9 @@ def test_logic_modules_stay_pure():
     for path in Path(ROOT / "functions" / "pijnreset" / "logic").rglob("*.py"):
         source = path.read_text()
         assert not re.search(r"^\s*(import|from)\s+(boto3|botocore|aws_lambda_powertools)", source, re.M), path
+
+
+def test_the_coach_s_console_script_exists():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module_name, function_name = scripts["pijnreset"].split(":")
+    assert callable(getattr(importlib.import_module(module_name), function_name))
