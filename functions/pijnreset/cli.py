@@ -47,6 +47,7 @@ _MOMENTS = {
     "saturday": "zaterdag",
 }
 _FLAGS = {"urgent": "URGENT", "see_gp": "huisarts"}
+_INDENT = " " * 10  # continuation lines start under the time, past the 8-character id
 
 
 class CliError(Exception):
@@ -177,11 +178,11 @@ def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
             ),
             file=stack.out,
         )
-        print(_line("", "  ", intake.get("phone", "geen telefoon"), intake["email"]), file=stack.out)
         moments = ", ".join(_MOMENTS.get(moment, moment) for moment in intake.get("preferred_moments", []))
-        print(_line("", "  momenten:", moments or "geen voorkeur"), file=stack.out)
+        print(_INDENT + _line(intake.get("phone", "geen telefoon"), intake["email"]), file=stack.out)
+        print(_INDENT + _line("momenten:", moments or "geen voorkeur"), file=stack.out)
         if intake.get("message"):
-            print(_line("", "  bericht:", _shortened(intake["message"], 200)), file=stack.out)
+            print(_INDENT + _line("bericht:", _shortened(intake["message"], 200)), file=stack.out)
     print(file=stack.out)
     print("Afgehandeld? pijnreset intakes done ID", file=stack.out)
     return 0
