@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -105,3 +106,19 @@ def test_the_coach_s_console_script_exists():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     module_name, function_name = scripts["pijnreset"].split(":")
     assert callable(getattr(importlib.import_module(module_name), function_name))
+
+
+def test_only_the_intake_function_imports_phonenumbers():
+    """phonenumbers takes a noticeable part of a cold start: the other functions must not pay for it."""
+    for function in _functions():
+        module = function.handler.rsplit(".", 1)[0]
+        probe = f"import sys, {module}; print('phonenumbers' in sys.modules)"
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "functions")},
+        )
+        assert result.stdout.strip() == str(function.logical_id == "IntakeFunction"), function.logical_id

@@ -98,16 +98,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class _Once:
-    """A transaction whose first item is a replay record: written once per client id, or recognised."""
-
-    items: list[dict[str, Any]]
-    replay_pk: str
-    request_hash: str
-    response_body: dict[str, Any]
-
-
 class LeadsTable:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.table_name = table_name
@@ -115,31 +105,32 @@ class LeadsTable:
 
     def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(
-            _Once(self._submission_transaction(new), request_pk(new.submission_id), new.request_hash, new.response_body)
-        )
+        return self._write_once(self._submission_transaction(new), request_pk(new.submission_id), new)
 
     def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(
-            _Once(self._intake_transaction(new), intake_request_pk(new.request_id), new.request_hash, new.response_body)
-        )
+        return self._write_once(self._intake_transaction(new), intake_request_pk(new.request_id), new)
 
-    def _write_once(self, once: _Once) -> Recorded | Replayed | Conflict:
-        """The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
-        stored record in the same call, so a replay costs no extra read either."""
+    def _write_once(
+        self, transaction: list[dict[str, Any]], replay_pk: str, new: NewSubmission | NewIntake
+    ) -> Recorded | Replayed | Conflict:
+        """Writes ``transaction``, whose first item is the replay record of the client's id, or recognises a replay.
+
+        The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
+        stored record in the same call, so a replay costs no extra read either.
+        """
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             try:
-                self._client.transact_write_items(TransactItems=once.items)  # type: ignore[arg-type]
-                return Recorded(once.response_body)
+                self._client.transact_write_items(TransactItems=transaction)  # type: ignore[arg-type]
+                return Recorded(new.response_body)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
                 if codes and codes[0] == "ConditionalCheckFailed":
-                    stored = reasons[0].get("Item") or self._stored_request(once.replay_pk)
+                    stored = reasons[0].get("Item") or self._stored_request(replay_pk)
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
-                    return self._replay_or_conflict(from_item(dict(stored)), once.request_hash)
+                    return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.logic.identity import lead_id_for, normalise_email
 from pijnreset.logic.submission import ConsentProof, epoch_after, request_hash
 from pijnreset.models.api import IntakeResponse
-from pijnreset.models.intake import IntakeRequest
+
+if TYPE_CHECKING:  # phonenumbers, which the request model imports, stays out of the functions that only store
+    from pijnreset.models.intake import IntakeRequest
 
 # The two emails every intake request sends: the coach's notice and the prospect's confirmation.
 INTAKE_EMAIL_KINDS = ("intake_coach", "intake_confirmation")
