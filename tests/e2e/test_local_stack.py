@@ -105,3 +105,34 @@ def test_the_demo_landing_page_is_served_on_its_own_origin_which_the_api_allows(
         assert answer.headers["Access-Control-Allow-Origin"] == page_origin
         assert "retry-after" in answer.headers["Access-Control-Expose-Headers"], "the form reads a 503's Retry-After"
         assert stack.stop() == 0
+
+
+def test_an_intake_request_reaches_the_coach_in_the_local_outbox():
+    with local_stack() as stack:
+        body = {
+            "request_id": str(uuid.uuid4()),
+            "contact": {"name": "Dirk", "email": "dirk@example.nl", "phone": "06 24681357"},
+            "preferred_contact": "phone",
+            "preferred_moments": ["saturday"],
+            "message": "Graag <b>zaterdag</b>.",
+            "consent": {"contact": True, "version": "consent-v1"},
+        }
+        response = requests.post(f"{stack.url}/intake", json=body, timeout=10)
+        assert response.status_code == 202, response.text
+        assert response.json() == {"request_id": body["request_id"], "status": "requested"}
+        deadline = time.monotonic() + 10
+        emails: list[dict[str, object]] = []
+        while len(emails) < 2 and time.monotonic() < deadline:
+            emails = requests.get(f"{stack.url}/_dev/outbox", timeout=10).json()
+            time.sleep(0.1)
+        by_recipient = {str(email["to"]): email for email in emails}
+        assert set(by_recipient) == {"coach@pijnresetcoach.nl", "Dirk <dirk@example.nl>"}
+        coach = by_recipient["coach@pijnresetcoach.nl"]
+        assert coach["subject"] == "Nieuwe aanvraag voor een intakegesprek"
+        assert "+31624681357" in str(coach["text"])
+        assert "Graag &lt;b&gt;zaterdag&lt;/b&gt;." in str(coach["html"])
+        assert stack.stop() == 0
+    log = "".join(stack.output)
+    assert "dirk@example.nl" not in log
+    assert "24681357" not in log
+    assert "Traceback" not in log

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 from infra.functions import local_functions
 from infra.resources import name_locally
@@ -41,7 +44,7 @@ def test_every_handler_exists_and_every_route_is_served():
         module_name, attribute = function.handler.rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module_name), attribute)), function.handler
         routes |= {(route.method, route.path) for route in function.routes}
-    assert {("GET", "/pijntest"), ("POST", "/pijntest")} <= routes
+    assert {("GET", "/pijntest"), ("POST", "/pijntest"), ("POST", "/intake")} <= routes
 
 
 def test_the_table_has_ttl_a_stream_and_keeps_its_data():
@@ -53,11 +56,12 @@ def test_the_table_has_ttl_a_stream_and_keeps_its_data():
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
 
-def test_the_submit_function_may_write_the_table_and_nothing_else():
-    (submit,) = [
-        r for name, r in resources_of_type(load_template(), "AWS::Serverless::Function") if name == "SubmitFunction"
+@pytest.mark.parametrize("function_name", ["SubmitFunction", "IntakeFunction"])
+def test_the_form_functions_may_write_the_table_and_nothing_else(function_name):
+    (function,) = [
+        r for name, r in resources_of_type(load_template(), "AWS::Serverless::Function") if name == function_name
     ]
-    statements = [s for policy in submit["Properties"]["Policies"] for s in policy["Statement"]]
+    statements = [s for policy in function["Properties"]["Policies"] for s in policy["Statement"]]
     assert all(statement["Resource"] == {"Fn::GetAtt": ["LeadsTable", "Arn"]} for statement in statements)
     actions = {action for statement in statements for action in statement["Action"]}
     assert actions == {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"}
@@ -96,3 +100,25 @@ def test_logic_modules_stay_pure():
     for path in Path(ROOT / "functions" / "pijnreset" / "logic").rglob("*.py"):
         source = path.read_text()
         assert not re.search(r"^\s*(import|from)\s+(boto3|botocore|aws_lambda_powertools)", source, re.M), path
+
+
+def test_the_coach_s_console_script_exists():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module_name, function_name = scripts["pijnreset"].split(":")
+    assert callable(getattr(importlib.import_module(module_name), function_name))
+
+
+def test_only_the_intake_function_imports_phonenumbers():
+    """phonenumbers takes a noticeable part of a cold start: the other functions must not pay for it."""
+    for function in _functions():
+        module = function.handler.rsplit(".", 1)[0]
+        probe = f"import sys, {module}; print('phonenumbers' in sys.modules)"
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "functions")},
+        )
+        assert result.stdout.strip() == str(function.logical_id == "IntakeFunction"), function.logical_id

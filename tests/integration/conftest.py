@@ -17,6 +17,12 @@ def stack():
         yield resolver
 
 
+@pytest.fixture(scope="module")
+def stack_per_module():
+    with template_on_moto() as resolver:
+        yield resolver
+
+
 @pytest.fixture
 def api(stack):
     return InProcessApi(stack)

@@ -27,11 +27,19 @@ def test_get_pijntest_serves_every_question_with_its_options(api, questionnaire)
 def test_get_pijntest_serves_the_consent_texts_and_disclaimer_as_written(api, content):
     body = api.get("/pijntest").json()
     assert body["consents"] == [
-        {"purpose": consent.purpose, "text": consent.text, "required": consent.required}
+        {"purpose": consent.purpose, "form": consent.form, "text": consent.text, "required": consent.required}
         for consent in content.consents.consents
     ]
-    assert [c["purpose"] for c in body["consents"] if c["required"]] == ["health_data"]
     assert body["disclaimer"] == content.disclaimer.text
+
+
+def test_each_form_requires_only_its_own_consents(api):
+    body = api.get("/pijntest").json()
+    asked = {form: [c for c in body["consents"] if c["form"] == form] for form in ("pijntest", "intake")}
+    assert [c["purpose"] for c in asked["pijntest"]] == ["health_data", "marketing"]
+    assert [c["purpose"] for c in asked["pijntest"] if c["required"]] == ["health_data"]
+    assert [(c["purpose"], c["required"]) for c in asked["intake"]] == [("contact", True)]
+    assert len({c["purpose"] for c in body["consents"]}) == len(body["consents"]) == 3
 
 
 def test_an_unknown_route_is_a_404_json(api):

@@ -222,3 +222,9 @@ def test_dynamodb_unavailable_is_a_503_with_retry_after_and_the_retry_succeeds(a
     assert response.json()["error"] == "service_unavailable"
     assert table_items() == []
     assert api.post("/pijntest", json_body=body).status == 201
+
+
+def test_json_with_a_charset_is_accepted(api, questionnaire):
+    payload = json.dumps(submission(questionnaire)).encode()
+    response = api.post("/pijntest", body=payload, headers={"content-type": "application/json; charset=utf-8"})
+    assert response.status == 201

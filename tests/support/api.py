@@ -29,6 +29,14 @@ class ApiResponse:
     def error_fields(self) -> set[str]:
         return {problem["field"] for problem in self.json()["fields"]}
 
+    def assert_invalid(self, fields: set[str]) -> None:
+        """A 422 that names at least ``fields``, each with a message to show."""
+        assert self.status == 422, self.body
+        body = self.json()
+        assert body["error"] == "validation_failed"
+        assert fields <= self.error_fields, body
+        assert all(problem["message"] for problem in body["fields"])
+
 
 class InProcessApi:
     def __init__(self, resolver: Resolver) -> None:

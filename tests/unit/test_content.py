@@ -38,6 +38,12 @@ def test_versions_are_stamped_and_consents_hash_their_exact_text(content):
     assert content.consent_text_sha256("health_data") != content.consent_text_sha256("marketing")
 
 
+def test_adding_a_consent_leaves_the_texts_already_proven_unchanged(content):
+    """Stored proof names consent-v1 and the SHA-256 of its text: those texts may never change in place."""
+    assert content.consent_text_sha256("health_data").startswith("fd8bc02b4cfd508a")
+    assert content.consent_text_sha256("marketing").startswith("a4e97bd7a6be4b5b")
+
+
 def test_disclaimer_is_the_article_s_adapted_to_the_test(content):
     text = content.disclaimer.text
     assert "geen vervanging voor medisch advies, diagnose of behandeling" in text
@@ -110,12 +116,31 @@ def test_a_missing_questionnaire_version_fails_at_load(tmp_path):
         load_content("pijntest-v9", TEMPLATES)
 
 
-def test_a_consent_set_without_required_health_data_consent_fails(tmp_path):
+def _consent(data, purpose):
+    return next(consent for consent in data["consents"] if consent["purpose"] == purpose)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _consent(d, "health_data").update(required=False), "health_data consent is mandatory"),
+        (lambda d: _consent(d, "marketing").update(required=True), "marketing consent must stay optional"),
+        (lambda d: _consent(d, "contact").update(required=False), "contact consent is mandatory"),
+        (lambda d: d["consents"].remove(_consent(d, "contact")), "contact consent is mandatory"),
+        (lambda d: _consent(d, "contact").update(form="pijntest"), "contact consent belongs in the intake form"),
+        (lambda d: _consent(d, "health_data").update(form="intake"), "health_data consent belongs in the pijntest"),
+        (lambda d: _consent(d, "marketing").pop("form"), "form"),
+        (lambda d: _consent(d, "contact").update(form="newsletter"), "form"),
+        (lambda d: d["consents"].append(dict(_consent(d, "contact"))), "each consent purpose may appear once"),
+    ],
+)
+def test_a_consent_set_that_breaks_a_rule_fails_at_load(tmp_path, change, message):
     target = tmp_path / "templates"
     shutil.copytree(TEMPLATES, target)
     path = target / "consent" / "consent-v1.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["consents"][0]["required"] = False
+    change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="health_data consent is mandatory"):
+    with pytest.raises(ContentError, match=message) as raised:
         load_content("pijntest-v1", target)
+    assert "consent-v1.yaml" in str(raised.value)

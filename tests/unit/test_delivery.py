@@ -9,8 +9,8 @@ import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
 from pijnreset.logic.delivery import MAX_DELAY_SECONDS, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import EmailLinks, JobData
-from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater, SenderIdentity
+from pijnreset.logic.email_contexts import EmailLinks, JobData, SenderIdentity
+from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater
 from pijnreset.logic.scoring import score
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 
@@ -26,7 +26,8 @@ class FakeStore:
         self.job = {"pk": MESSAGE.pk, "sk": MESSAGE.sk, "kind": "result", "submission_sk": "SUBMISSION#1"}
         self.lead: dict[str, Any] | None = {"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32}
         self.suppression: dict[str, Any] | None = None
-        self.submission = {"result": result}
+        self.intake: dict[str, Any] | None = None
+        self.submission = {"result": result, "created_at": "2026-11-26T09:00:00.000Z"}
         self.events: list[str] = []
 
     def claim(self, pk, sk, claim_id, now, stale_before):
@@ -36,7 +37,9 @@ class FakeStore:
         return Claimed({**self.job, "claim_id": claim_id})
 
     def load(self, job, now):
-        return JobData(job=job, lead=self.lead, submission=self.submission, suppression=self.suppression)
+        return JobData(
+            job=job, lead=self.lead, submission=self.submission, intake=self.intake, suppression=self.suppression
+        )
 
     def mark_sent(self, job, now, message_id, template_version):
         self.status = "sent"
@@ -271,3 +274,18 @@ def test_the_result_email_goes_out_whatever_the_marketing_state(make):
     deliverer, store, _, _ = make()
     store.lead = {**(store.lead or {}), "unsubscribed_at": "2026-11-03", "urgent_flag_at": "2026-11-03"}
     assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+
+
+def test_a_lead_s_suppression_does_not_stop_the_coach_s_own_notification(make):
+    deliverer, store, mailer, _ = make()
+    store.job = {**store.job, "kind": "intake_coach"}
+    store.suppression = {"scope": "all", "reason": "bounce", "at": "2026-11-01T00:00:00.000Z"}
+    store.intake = {
+        "request_id": "5d646076-89f2-4bd3-b080-22ae9c727e2c",
+        "name": "Anna",
+        "email": "anna@example.nl",
+        "preferred_contact": "email",
+        "created_at": "2026-11-27T10:00:00.000Z",
+    }
+    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert b"To: coach@pijnresetcoach.nl" in mailer.sent[0]

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import css_inline
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from pijnreset.content.loader import ContentError
@@ -75,6 +76,8 @@ class EmailTemplates:
         self._environment.filters["bullet"] = lambda text: textwrap.fill(
             str(text), TEXT_WIDTH, initial_indent="- ", subsequent_indent="  "
         )
+        self._environment.filters["lines_html"] = _lines_html
+        self._environment.filters["quote"] = _quote
         self._inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
         self._check()
 
@@ -111,6 +114,19 @@ class EmailTemplates:
             category=spec.category,
             version=self.catalog.version,
         )
+
+
+def _lines_html(text: str) -> Markup:
+    """Visitor text for HTML: every line escaped, the line breaks kept as <br>."""
+    return Markup("<br>\n").join(escape(line) for line in str(text).split("\n"))
+
+
+def _quote(text: str) -> str:
+    """Visitor text for the plain-text part: each line wrapped and marked "> ", so it reads as quoted."""
+    return "\n".join(
+        textwrap.fill(line, TEXT_WIDTH, initial_indent="> ", subsequent_indent="> ") if line.strip() else ">"
+        for line in str(text).split("\n")
+    )
 
 
 def _tidy(text: str) -> str:

@@ -35,8 +35,15 @@ class Disclaimer(ContentModel):
     text: Text
 
 
+ConsentPurpose = Literal["health_data", "marketing", "contact"]
+ConsentForm = Literal["pijntest", "intake"]
+# The form that asks each purpose. A purpose asked in the wrong form would be asked without its context.
+CONSENT_FORMS: dict[str, ConsentForm] = {"health_data": "pijntest", "marketing": "pijntest", "contact": "intake"}
+
+
 class ConsentText(ContentModel):
-    purpose: Literal["health_data", "marketing", "contact"]
+    purpose: ConsentPurpose
+    form: ConsentForm  # the form that shows this consent; ``required`` means required in that form
     required: bool
     text: Text
 
@@ -56,6 +63,12 @@ class ConsentSet(ContentModel):
         marketing = self.by_purpose("marketing")
         if marketing is not None and marketing.required:
             raise ValueError("marketing consent must stay optional")
+        contact = self.by_purpose("contact")
+        if contact is None or not contact.required:
+            raise ValueError("a required contact consent is mandatory: the intake form cannot be sent without it")
+        for consent in self.consents:
+            if consent.form != CONSENT_FORMS[consent.purpose]:
+                raise ValueError(f"{consent.purpose} consent belongs in the {CONSENT_FORMS[consent.purpose]} form")
         return self
 
     def by_purpose(self, purpose: str) -> ConsentText | None:

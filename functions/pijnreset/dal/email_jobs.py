@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, suppression_key, to_item
+from pijnreset.dal.leads_table import PROFILE, from_item, latest_submission_sk, suppression_key, to_item
 from pijnreset.logic.email_contexts import JobData
 from pijnreset.logic.retention import live
 from pijnreset.models.jobs import Claimed, NotClaimable
@@ -60,27 +60,39 @@ class EmailJobs:
         return Claimed(from_item(dict(response["Attributes"])))
 
     def load(self, job: dict[str, Any], now: datetime) -> JobData:
-        """The job's lead, its submission when it has one, and any suppression marker: one BatchGetItem.
+        """The job's lead, the items it names (a submission, an intake) and any suppression marker of the
+        address: one BatchGetItem. Items past their TTL read as absent.
 
-        Items past their TTL read as absent."""
-        lead_key = {"pk": job["pk"], "sk": PROFILE}
-        marker_key = suppression_key(job["lead_id"])
-        keys = [lead_key, marker_key]
-        if job.get("submission_sk"):
-            keys.append({"pk": job["pk"], "sk": job["submission_sk"]})
+        A job that asks for the lead's latest Pijntest gets it with a second read, since only the lead knows
+        which one that is by the time the email is sent.
+        """
+        pk = job["pk"]
+        marker = suppression_key(job["lead_id"])
+        named = {role: job[f"{role}_sk"] for role in ("submission", "intake") if job.get(f"{role}_sk")}
+        items = self._get_all([{"pk": pk, "sk": sk} for sk in [PROFILE, *named.values()]] + [marker], now)
+        lead = items.get((pk, PROFILE))
+        if "submission" not in named and job.get("with_latest_submission") and lead is not None:
+            latest = latest_submission_sk(lead)
+            if latest is not None:
+                named["submission"] = latest
+                items |= self._get_all([{"pk": pk, "sk": latest}], now)
+        return JobData(
+            job=job,
+            lead=lead,
+            submission=items.get((pk, named.get("submission", ""))),
+            intake=items.get((pk, named.get("intake", ""))),
+            suppression=items.get((marker["pk"], marker["sk"])),
+        )
+
+    def _get_all(self, keys: list[dict[str, str]], now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
+        """The live items among ``keys``, by (pk, sk), read consistently."""
         response = self._client.batch_get_item(
             RequestItems={self.table_name: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
         )
         if response.get("UnprocessedKeys"):
             raise RuntimeError("DynamoDB left keys unprocessed; the message will be retried")
         found = [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
-        items = {(item["pk"], item["sk"]): item for item in found if live(item, now)}
-        return JobData(
-            job=job,
-            lead=items.get((lead_key["pk"], lead_key["sk"])),
-            submission=items.get((job["pk"], job.get("submission_sk", ""))),
-            suppression=items.get((marker_key["pk"], marker_key["sk"])),
-        )
+        return {(item["pk"], item["sk"]): item for item in found if live(item, now)}
 
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None:
         self._finish(job, "sent", {"sent_at": now, "ses_message_id": message_id, "template_version": template_version})

@@ -3,15 +3,19 @@
 Keys (see template.yaml for the table itself):
   pk = LEAD#<lead_id>         sk = PROFILE                                the lead
                               sk = SUBMISSION#<created_at>#<id>           one Pijntest
+                              sk = INTAKE#<created_at>#<id>               one intake request
                               sk = CONSENT#<purpose>#<created_at>#<id>    proof of one consent
                               sk = EMAIL#<kind>#<created_at>#<id>         an email job (the outbox)
+                              sk = FOLLOWUP#<sequence>#<step>#<time>      a scheduled follow-up email
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
-  pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no email at all to this address
-Everything of one person shares one partition, so export and erasure are one Query; the replay record
-sits under the client's submission_id so that a retry is recognised whatever address it carries.
+  pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
+  pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
+Everything of one person shares one partition, so export and erasure are one Query; a replay record
+sits under the client's id so that a retry is recognised whatever address it carries.
 
 The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
-(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open).
+(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open,
+gsi1sk = <created_at>#<request_id>; marking one handled removes both).
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from pijnreset.logic.due import due_keys
-from pijnreset.logic.submission import NewSubmission
+from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, NewIntake
+from pijnreset.logic.submission import ConsentProof, NewSubmission
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 PROFILE = "PROFILE"
+REQUEST = "REQUEST"
+OPEN_INTAKES = "INTAKE#open"
 _TRANSACTION_ATTEMPTS = 3
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -43,12 +50,27 @@ def lead_pk(lead_id: str) -> str:
 
 
 def suppression_key(lead_id: str) -> dict[str, str]:
-    """The marker that suppresses every email to an address: keyed by the address's hash, no PII in it."""
+    """The marker that suppresses email to an address: keyed by the address's hash, no PII in it."""
     return {"pk": f"SUPPRESSION#{lead_id}", "sk": "MARKER"}
 
 
 def request_pk(submission_id: str) -> str:
     return f"SUBMISSION#{submission_id}"
+
+
+def intake_request_pk(request_id: str) -> str:
+    return f"INTAKE#{request_id}"
+
+
+def submission_sk(created_at: str, submission_id: str) -> str:
+    return f"SUBMISSION#{created_at}#{submission_id}"
+
+
+def latest_submission_sk(lead: dict[str, Any]) -> str | None:
+    """The sort key of the lead's latest Pijntest, from the two attributes every submission sets on its lead."""
+    if not lead.get("latest_submission_at") or not lead.get("latest_submission_id"):
+        return None
+    return submission_sk(lead["latest_submission_at"], lead["latest_submission_id"])
 
 
 @dataclass(frozen=True)
@@ -91,12 +113,21 @@ class LeadsTable:
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
     def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
-        """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay.
+        """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
+        return self._write_once(self._submission_transaction(new), request_pk(new.submission_id), new)
 
-        The replay record's condition makes a retried submission_id fail the transaction; DynamoDB then
-        returns the stored record in the same call, so a replay costs no extra read either.
+    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
+        """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
+        return self._write_once(self._intake_transaction(new), intake_request_pk(new.request_id), new)
+
+    def _write_once(
+        self, transaction: list[dict[str, Any]], replay_pk: str, new: NewSubmission | NewIntake
+    ) -> Recorded | Replayed | Conflict:
+        """Writes ``transaction``, whose first item is the replay record of the client's id, or recognises a replay.
+
+        The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
+        stored record in the same call, so a replay costs no extra read either.
         """
-        transaction = self._submission_transaction(new)
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             try:
                 self._client.transact_write_items(TransactItems=transaction)  # type: ignore[arg-type]
@@ -105,42 +136,42 @@ class LeadsTable:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
                 if codes and codes[0] == "ConditionalCheckFailed":
-                    stored = reasons[0].get("Item") or self._stored_request(new.submission_id)
+                    stored = reasons[0].get("Item") or self._stored_request(replay_pk)
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
-                    return self._replay_or_conflict(from_item(dict(stored)), new)
+                    return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise
-        raise RuntimeError("the submission transaction kept conflicting")
+        raise RuntimeError("the transaction kept conflicting")
 
-    def _replay_or_conflict(self, stored: dict[str, Any], new: NewSubmission) -> Replayed | Conflict:
-        if stored.get("request_hash") == new.request_hash:
+    def _replay_or_conflict(self, stored: dict[str, Any], new_hash: str) -> Replayed | Conflict:
+        if stored.get("request_hash") == new_hash:
             return Replayed(json.loads(stored["response"]))
         return Conflict()
 
-    def _stored_request(self, submission_id: str) -> dict[str, Any] | None:
+    def _stored_request(self, replay_pk: str) -> dict[str, Any] | None:
         response = self._client.get_item(
-            TableName=self.table_name, Key=to_item(_key(request_pk(submission_id), "REQUEST")), ConsistentRead=True
+            TableName=self.table_name, Key=to_item(_key(replay_pk, REQUEST)), ConsistentRead=True
         )
         return response.get("Item")
 
-    def _submission_transaction(self, new: NewSubmission) -> list[dict[str, Any]]:
-        created = iso(new.created_at)
-        pk = lead_pk(new.lead_id)
-        submission_sk = f"SUBMISSION#{created}#{new.submission_id}"
-        result = new.result.model_dump(mode="json")
-        versions = result["versions"]
+    def _put(self, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"Put": {"TableName": self.table_name, "Item": to_item(item), **extra}}
 
-        def put(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
-            return {"Put": {"TableName": self.table_name, "Item": to_item(item), **extra}}
+    def _new_put(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A put that must create its item: the transaction fails rather than overwrite one."""
+        return self._put(item, ConditionExpression="attribute_not_exists(pk)")
 
-        replay_record = put(
+    def _replay_record(
+        self, replay_pk: str, entity: str, ids: dict[str, str], new: NewSubmission | NewIntake, created: str
+    ) -> dict[str, Any]:
+        return self._put(
             {
-                **_key(request_pk(new.submission_id), "REQUEST"),
-                "entity": "submission_request",
+                **_key(replay_pk, REQUEST),
+                "entity": entity,
                 "lead_id": new.lead_id,
-                "submission_id": new.submission_id,
+                **ids,
                 "request_hash": new.request_hash,
                 "response": json.dumps(new.response_body, ensure_ascii=False, separators=(",", ":")),
                 "created_at": created,
@@ -151,9 +182,51 @@ class LeadsTable:
             ExpressionAttributeValues=to_item({":now": int(new.created_at.timestamp())}),
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
-        submission = put(
+
+    def _consent_put(
+        self, lead_id: str, proof: ConsentProof, created: str, item_id: str, source: dict[str, Any], expires_at: int
+    ) -> dict[str, Any]:
+        """Proof of one consent: who agreed (the lead) to which text (version, SHA-256), when, and where."""
+        return self._put(
             {
-                **_key(pk, submission_sk),
+                **_key(lead_pk(lead_id), f"CONSENT#{proof.purpose}#{created}#{item_id}"),
+                "entity": "consent",
+                "lead_id": lead_id,
+                "purpose": proof.purpose,
+                "granted": True,
+                "given_at": created,
+                "consent_version": proof.version,
+                "text_sha256": proof.text_sha256,
+                "source": source,
+                "expires_at": expires_at,
+            }
+        )
+
+    def _email_jobs(
+        self, new: NewSubmission | NewIntake, kinds: list[str], reference: str, refs: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [
+            self._new_put(
+                email_job_item(
+                    lead_id=new.lead_id,
+                    kind=kind,
+                    created_at=new.created_at,
+                    reference=reference,
+                    expires_at=new.email_expires_at,
+                    **refs,
+                )
+            )
+            for kind in kinds
+        ]
+
+    def _submission_transaction(self, new: NewSubmission) -> list[dict[str, Any]]:
+        created = iso(new.created_at)
+        stored_sk = submission_sk(created, new.submission_id)
+        result = new.result.model_dump(mode="json")
+        ids = {"submission_id": new.submission_id}
+        submission = self._new_put(
+            {
+                **_key(lead_pk(new.lead_id), stored_sk),
                 "entity": "submission",
                 "lead_id": new.lead_id,
                 "submission_id": new.submission_id,
@@ -161,63 +234,86 @@ class LeadsTable:
                 "result": result,
                 "triage": new.result.triage,
                 "category": new.result.category,
-                "versions": versions,
+                "versions": result["versions"],
                 "source": new.source,
                 "started_at": new.started_at,
                 "created_at": created,
                 "expires_at": new.expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk)",
+            }
         )
+        source = {"channel": "pijntest", **ids, **_page(new.source)}
         consents = [
-            put(
-                {
-                    **_key(pk, f"CONSENT#{proof.purpose}#{created}#{new.submission_id}"),
-                    "entity": "consent",
-                    "lead_id": new.lead_id,
-                    "purpose": proof.purpose,
-                    "granted": True,
-                    "given_at": created,
-                    "consent_version": proof.version,
-                    "text_sha256": proof.text_sha256,
-                    "source": {"channel": "pijntest", "submission_id": new.submission_id, **_page(new.source)},
-                    "expires_at": new.consent_expires_at,
-                }
-            )
+            self._consent_put(new.lead_id, proof, created, new.submission_id, source, new.consent_expires_at)
             for proof in new.consents
         ]
-        jobs = [
-            put(
-                email_job_item(
-                    lead_id=new.lead_id,
-                    kind=kind,
-                    created_at=new.created_at,
-                    reference=new.submission_id,
-                    expires_at=new.email_expires_at,
-                    submission_sk=submission_sk,
-                ),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-            for kind in new.email_kinds
+        lead: dict[str, Any] = {
+            "latest_submission_id": new.submission_id,
+            "latest_submission_at": created,
+            "latest_triage": new.result.triage,
+        }
+        if new.marketing_requested:
+            lead["marketing_requested_at"] = created
+        if new.result.triage == "urgent":
+            lead["urgent_flag_at"] = created
+        return [
+            self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
+            self._lead_update(new, created, lead, count="submission_count"),
+            submission,
+            *consents,
+            *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
         ]
-        return [replay_record, self._lead_update(new, created), submission, *consents, *jobs]
 
-    def _lead_update(self, new: NewSubmission, created: str) -> dict[str, Any]:
+    def _intake_transaction(self, new: NewIntake) -> list[dict[str, Any]]:
+        created = iso(new.created_at)
+        intake_sk = f"INTAKE#{created}#{new.request_id}"
+        ids = {"request_id": new.request_id}
+        intake = self._new_put(
+            {
+                **_key(lead_pk(new.lead_id), intake_sk),
+                "entity": "intake",
+                "lead_id": new.lead_id,
+                "request_id": new.request_id,
+                "status": "requested",
+                "name": new.name,
+                "email": new.email,
+                "phone": new.phone,
+                "preferred_contact": new.preferred_contact,
+                "preferred_moments": new.preferred_moments,
+                "message": new.message,
+                "submission_id": new.submission_id,
+                "created_at": created,
+                "expires_at": new.expires_at,
+                # Open: in the sparse index until the coach marks it handled.
+                "gsi1pk": OPEN_INTAKES,
+                "gsi1sk": f"{created}#{new.request_id}",
+            }
+        )
+        # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
+        refs = {"intake_sk": intake_sk, "with_latest_submission": True}
+        return [
+            self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
+            # Asking for an intake stops the follow-up emails: the scheduler skips leads that carry this.
+            self._lead_update(new, created, {"intake_requested_at": created}, count="intake_count"),
+            intake,
+            self._consent_put(
+                new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
+            ),
+            *self._email_jobs(new, list(INTAKE_EMAIL_KINDS), new.request_id, refs),
+        ]
+
+    def _lead_update(
+        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str
+    ) -> dict[str, Any]:
+        """Creates the lead of this address, or brings it up to date; its TTL restarts."""
         assignments = {
             "entity": "lead",
             "lead_id": new.lead_id,
             "email": new.email,
             "#name": new.name,
             "updated_at": created,
-            "latest_submission_id": new.submission_id,
-            "latest_submission_at": created,
-            "latest_triage": new.result.triage,
+            **extra,
             "expires_at": new.expires_at,
         }
-        if new.marketing_requested:
-            assignments["marketing_requested_at"] = created
-        if new.result.triage == "urgent":
-            assignments["urgent_flag_at"] = created
         values = {f":{name.lstrip('#')}": value for name, value in assignments.items()}
         sets = [f"{name} = :{name.lstrip('#')}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
@@ -225,7 +321,7 @@ class LeadsTable:
             "Update": {
                 "TableName": self.table_name,
                 "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
-                "UpdateExpression": f"SET {', '.join(sets)} ADD submission_count :one",
+                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
                 "ExpressionAttributeNames": {"#name": "name"},
                 "ExpressionAttributeValues": to_item({**values, ":one": 1}),
             }

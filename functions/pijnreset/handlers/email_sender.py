@@ -21,8 +21,8 @@ from pijnreset.dal.mailer import SesMailer
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic import tokens
 from pijnreset.logic.delivery import Pacer
-from pijnreset.logic.email_contexts import EmailLinks
-from pijnreset.logic.email_delivery import EmailDeliverer, SenderIdentity
+from pijnreset.logic.email_contexts import EmailLinks, SenderIdentity
+from pijnreset.logic.email_delivery import EmailDeliverer
 from pijnreset.logic.tokens import Purpose
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics

@@ -8,10 +8,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.api.errors import ApiError
+from pijnreset.api.forms import answer_to_bots, conflict
 from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
 from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
-from pijnreset.logic.answers import FieldProblem
-from pijnreset.logic.submission import check_request, plan_submission, screen_for_bots
+from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import AcceptedResponse, ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
 from pijnreset.observability import logger, metrics
@@ -36,10 +36,9 @@ app = build_resolver()
 )
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)
-    spam = screen_for_bots(request, now, settings.min_fill_seconds)
-    if spam is not None:
-        metrics.add_metric(name=f"SpamScreened_{spam.reason}", unit=MetricUnit.Count, value=1)
-        return json_response(202, AcceptedResponse().model_dump())
+    bots = answer_to_bots(request, now, settings.min_fill_seconds)
+    if bots is not None:
+        return bots
 
     problems = check_request(content, request)
     if problems:
@@ -48,8 +47,7 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     new = plan_submission(content, request, now, settings.retention())
     outcome = table.record_submission(new)
     if isinstance(outcome, Conflict):
-        metrics.add_metric(name="SubmissionConflict", unit=MetricUnit.Count, value=1)
-        raise ApiError(409, "conflict", [FieldProblem("submission_id", "conflict")])
+        raise conflict("submission_id", "SubmissionConflict")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
         metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)

@@ -9,7 +9,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pijnreset.content.loader import Content
+from pijnreset.logic.scoring import urgent_advice
 from pijnreset.logic.tokens import Purpose
+from pijnreset.timestamps import for_people
 
 # How long the link in each kind of email keeps working.
 LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
@@ -24,16 +26,16 @@ _ACTION_PATHS: Mapping[Purpose, str] = {
 }
 
 Signer = Callable[[Purpose, str, int], str]
-ContextBuilder = Callable[["JobData", Content, "EmailLinks", datetime], "Envelope"]
 
 
 @dataclass(frozen=True)
 class JobData:
-    """A claimed job with the live items it refers to (expired items read as absent)."""
+    """A claimed job with the live items it refers to (None: the job names none, it is gone, or it expired)."""
 
     job: dict[str, Any]
     lead: dict[str, Any] | None
     submission: dict[str, Any] | None = None
+    intake: dict[str, Any] | None = None
     suppression: dict[str, Any] | None = None
 
 
@@ -43,8 +45,17 @@ class Envelope:
     recipient_name: str
     variant: str
     context: dict[str, Any]
-    reply_to: str | None = None  # None: the coach
+    # Where replies go; None: to the coach, as for every email a visitor gets.
+    reply_to_email: str | None = None
+    reply_to_name: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SenderIdentity:
+    address: str
+    name: str
+    coach_address: str  # the Reply-To of visitors' emails, and the recipient of the coach's own
 
 
 class JobNotRenderable(Exception):
@@ -66,62 +77,142 @@ class EmailLinks:
         return f"{self.api_url.rstrip('/')}{_ACTION_PATHS[purpose]}?{urlencode({'token': token})}"
 
 
+@dataclass(frozen=True)
+class Sending:
+    """Everything a builder may use besides the job's own items."""
+
+    content: Content
+    links: EmailLinks
+    identity: SenderIdentity
+    now: datetime
+
+
 def _lead(data: JobData) -> dict[str, Any]:
     if data.lead is None:
         raise JobNotRenderable("lead or submission gone")
     return data.lead
 
 
-def _base(data: JobData, content: Content) -> dict[str, Any]:
+def _to_lead(data: JobData, sending: Sending, variant: str, **context: Any) -> Envelope:
     lead = _lead(data)
-    return {"name": lead.get("name", ""), "disclaimer": content.disclaimer.model_dump()}
-
-
-def result_email(data: JobData, content: Content, links: EmailLinks, now: datetime) -> Envelope:
-    lead = _lead(data)
-    if data.submission is None:
-        raise JobNotRenderable("lead or submission gone")
-    result = data.submission["result"]
     return Envelope(
         recipient_email=lead["email"],
         recipient_name=lead.get("name", ""),
-        variant=result["triage"],
-        context={**_base(data, content), "result": result, "intake_url": links.intake_url},
+        variant=variant,
+        context={"name": lead.get("name", ""), "disclaimer": sending.content.disclaimer.model_dump(), **context},
     )
+
+
+def result_email(data: JobData, sending: Sending) -> Envelope:
+    if data.lead is None or data.submission is None:
+        raise JobNotRenderable("lead or submission gone")
+    result = data.submission["result"]
+    return _to_lead(data, sending, result["triage"], result=result, intake_url=sending.links.intake_url)
 
 
 def _action_email(purpose: Purpose) -> ContextBuilder:
     """An email whose point is one signed link (``<purpose>_url`` in the template)."""
 
-    def build(data: JobData, content: Content, links: EmailLinks, now: datetime) -> Envelope:
-        lead = _lead(data)
-        return Envelope(
-            recipient_email=lead["email"],
-            recipient_name=lead.get("name", ""),
-            variant="default",
-            context={**_base(data, content), f"{purpose}_url": links.action_url(purpose, lead["lead_id"], now)},
-        )
+    def build(data: JobData, sending: Sending) -> Envelope:
+        url = sending.links.action_url(purpose, _lead(data)["lead_id"], sending.now)
+        return _to_lead(data, sending, "default", **{f"{purpose}_url": url})
 
     return build
 
 
-def marketing_email(data: JobData, content: Content, links: EmailLinks, now: datetime) -> Envelope:
+def marketing_email(data: JobData, sending: Sending) -> Envelope:
     """A follow-up: one-click unsubscribe in the headers (RFC 8058) and as a link in both parts."""
-    lead = _lead(data)
-    unsubscribe_url = links.action_url("unsubscribe", lead["lead_id"], now)
+    unsubscribe_url = sending.links.action_url("unsubscribe", _lead(data)["lead_id"], sending.now)
+    envelope = _to_lead(data, sending, "default", unsubscribe_url=unsubscribe_url, intake_url=sending.links.intake_url)
+    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return Envelope(**{**envelope.__dict__, "headers": headers})
+
+
+def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach, Reply-To the prospect: red flags first, then who to contact how, then the Pijntest."""
+    lead, intake = _lead_and_intake(data)
+    pijntest = _pijntest_summary(data.submission, sending.content)
+    earlier_urgent = lead.get("urgent_flag_at") if not pijntest or pijntest["triage"] != "urgent" else None
     return Envelope(
-        recipient_email=lead["email"],
-        recipient_name=lead.get("name", ""),
-        variant="default",
-        context={**_base(data, content), "unsubscribe_url": unsubscribe_url, "intake_url": links.intake_url},
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant=pijntest["triage"] if pijntest else "none",
+        context={
+            "intake": _intake_view(intake),
+            "pijntest": pijntest,
+            "earlier_urgent_at": for_people(earlier_urgent) if earlier_urgent else None,
+            "disclaimer": sending.content.disclaimer.model_dump(),
+        },
+        reply_to_email=intake["email"],
+        reply_to_name=intake["name"],
     )
 
+
+def intake_confirmation_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect: GP-today advice first when their latest Pijntest was urgent, then what happens next."""
+    _, intake = _lead_and_intake(data)
+    pijntest = _pijntest_summary(data.submission, sending.content)
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant=pijntest["triage"] if pijntest else "none",
+        context={
+            "name": intake["name"],
+            "intake": _intake_view(intake),
+            "pijntest": pijntest,
+            "see_gp": sending.content.questionnaire.result.triage.see_gp.model_dump(),
+            "disclaimer": sending.content.disclaimer.model_dump(),
+        },
+    )
+
+
+def _lead_and_intake(data: JobData) -> tuple[dict[str, Any], dict[str, Any]]:
+    if data.lead is None or data.intake is None:
+        raise JobNotRenderable("lead or intake gone")
+    return data.lead, data.intake
+
+
+def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "request_id": intake["request_id"],
+        "short_id": intake["request_id"][:8],
+        "name": intake["name"],
+        "email": intake["email"],
+        "phone": intake.get("phone"),
+        "preferred_contact": intake["preferred_contact"],
+        "preferred_moments": intake.get("preferred_moments", []),
+        "message": intake.get("message"),
+        "requested_at": for_people(intake["created_at"]),
+    }
+
+
+def _pijntest_summary(submission: dict[str, Any] | None, content: Content) -> dict[str, Any] | None:
+    """The latest Pijntest as both intake emails show it: triage and red flags (urgent ones first) lead.
+
+    The GP-today advice is the questionnaire's own text, with 113 only when that flag was raised.
+    """
+    if submission is None:
+        return None
+    result = submission["result"]
+    flags = sorted(result["red_flags"], key=lambda flag: flag["urgency"] != "urgent")
+    urgent_ids = [flag["id"] for flag in flags if flag["urgency"] == "urgent"]
+    return {
+        "taken_at": for_people(submission["created_at"]),
+        "triage": result["triage"],
+        "red_flags": flags,
+        "urgent_advice": urgent_advice(content.questionnaire, urgent_ids).model_dump() if urgent_ids else None,
+        "result": result,
+    }
+
+
+ContextBuilder = Callable[[JobData, Sending], Envelope]
 
 BUILDERS: dict[str, ContextBuilder] = {
     "result": result_email,
     "optin_confirm": _action_email("confirm"),
     "erase_confirm": _action_email("erase"),
+    "intake_coach": intake_coach_email,
+    "intake_confirmation": intake_confirmation_email,
 }
 
 

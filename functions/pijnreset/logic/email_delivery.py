@@ -22,7 +22,14 @@ from typing import Any, Literal, Protocol
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
 from pijnreset.logic.delivery import ErrorClass, Pacer, SendError, classify, retry_delay
-from pijnreset.logic.email_contexts import EmailLinks, JobData, JobNotRenderable, builder_for
+from pijnreset.logic.email_contexts import (
+    EmailLinks,
+    JobData,
+    JobNotRenderable,
+    SenderIdentity,
+    Sending,
+    builder_for,
+)
 from pijnreset.logic.email_message import address, build_message
 from pijnreset.logic.email_policy import skip_reason
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
@@ -50,13 +57,6 @@ class Mailer(Protocol):
 
 class Queue(Protocol):
     def enqueue(self, message: JobMessage, delay_seconds: int = 0) -> None: ...
-
-
-@dataclass(frozen=True)
-class SenderIdentity:
-    address: str
-    name: str
-    reply_to: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class EmailDeliverer:
             reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression)
             if reason is not None:
                 raise JobNotRenderable(reason)
-            envelope = builder_for(kind)(data, self.content, self.links, now)
+            envelope = builder_for(kind)(data, Sending(self.content, self.links, self.identity, now))
         except JobNotRenderable as skipped:
             self.store.mark_skipped(job, iso(now), str(skipped))
             return Delivery("skipped", kind, reason=str(skipped))
@@ -114,7 +114,7 @@ class EmailDeliverer:
         raw = build_message(
             sender=address(self.identity.address, self.identity.name),
             recipient=address(envelope.recipient_email, envelope.recipient_name),
-            reply_to=address(envelope.reply_to or self.identity.reply_to),
+            reply_to=address(envelope.reply_to_email or self.identity.coach_address, envelope.reply_to_name),
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,

@@ -20,8 +20,14 @@ def marketing_allowed(lead: Mapping[str, Any], suppression: Mapping[str, Any] | 
     return bool(confirmed) and all(confirmed > moment for moment in withdrawn if moment)
 
 
+# Emails to the coach about a lead: the lead's own suppression or opt-out has no say over them.
+TO_THE_COACH = frozenset({"intake_coach"})
+
+
 def skip_reason(kind: str, category: str, lead: Mapping[str, Any], suppression: Mapping[str, Any] | None) -> str | None:
     """Why this email must not be sent now, or None when it may."""
+    if kind in TO_THE_COACH:
+        return None
     if suppression is not None and suppression.get("scope") != "marketing":
         return "suppressed"
     if kind == "optin_confirm":

@@ -57,7 +57,7 @@ def questionnaire_view(content: Content) -> QuestionnaireResponse:
         domains=[DomainOut(id=domain.id, label=domain.label) for domain in questionnaire.scored.domains],
         consent_version=content.consents.version,
         consents=[
-            ConsentOut(purpose=consent.purpose, text=consent.text, required=consent.required)
+            ConsentOut(purpose=consent.purpose, form=consent.form, text=consent.text, required=consent.required)
             for consent in content.consents.consents
         ],
         disclaimer=content.disclaimer.text,

@@ -5,7 +5,7 @@ Triage wins over everything: an urgent flag yields no score at all, only the adv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from pijnreset.content.loader import Content
 from pijnreset.content.models import Band, Category, Domain, Questionnaire
@@ -21,6 +21,17 @@ from pijnreset.models.result import (
 )
 
 Answers = Mapping[str, int | str]
+
+
+def urgent_advice(questionnaire: Questionnaire, urgent_flag_ids: Iterable[str]) -> TriageMessage:
+    """Call the GP today (huisartsenpost, 112), and 113 only when the flag about not wanting to live was raised."""
+    crisis = {question.id for question in questionnaire.safety.questions if question.crisis_line}
+    texts = questionnaire.result.triage.urgent
+    return TriageMessage(
+        title=texts.title,
+        text=texts.text,
+        crisis_line=texts.crisis_line if crisis.intersection(urgent_flag_ids) else None,
+    )
 
 
 def score(content: Content, answers: Answers) -> PijntestResult:
@@ -42,19 +53,13 @@ def score(content: Content, answers: Answers) -> PijntestResult:
     }
 
     if urgent:
-        crisis = {q.id for q in questionnaire.safety.questions if q.crisis_line}
-        urgent_texts = texts.triage.urgent
         return PijntestResult(
             triage="urgent",
             category=None,
             indication=None,
             total=None,
             domains=[],
-            triage_message=TriageMessage(
-                title=urgent_texts.title,
-                text=urgent_texts.text,
-                crisis_line=urgent_texts.crisis_line if any(f.id in crisis for f in urgent) else None,
-            ),
+            triage_message=urgent_advice(questionnaire, [flag.id for flag in urgent]),
             notes=[],
             advice=[],
             call_to_action=None,

@@ -6,7 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
@@ -65,7 +67,16 @@ class Spam:
     reason: Literal["honeypot", "too_fast"]
 
 
-def screen_for_bots(request: SubmitRequest, now: datetime, min_fill_seconds: int) -> Spam | None:
+class FormBody(Protocol):
+    """What every form posts besides its own fields: the honeypot and when the form was opened."""
+
+    @property
+    def website(self) -> str | None: ...
+    @property
+    def started_at(self) -> int | None: ...
+
+
+def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> Spam | None:
     """A filled honeypot, or a form sent faster than a person can read it.
 
     A ``started_at`` in the future says only that the visitor's clock runs ahead, so it is not held against them.
@@ -86,7 +97,7 @@ def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem
     return problems
 
 
-def request_hash(request: SubmitRequest) -> str:
+def request_hash(request: BaseModel) -> str:
     """Identifies the payload: a replay must carry the same one, or it is a conflict."""
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

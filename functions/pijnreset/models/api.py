@@ -15,6 +15,11 @@ class SubmitResponse(BaseModel):
     result: PijntestResult
 
 
+class IntakeResponse(BaseModel):
+    request_id: UUID
+    status: Literal["requested"] = "requested"
+
+
 class AcceptedResponse(BaseModel):
     status: Literal["accepted"] = "accepted"
 
@@ -35,8 +40,9 @@ class QuestionOut(BaseModel):
 
 class ConsentOut(BaseModel):
     purpose: Literal["health_data", "marketing", "contact"]
+    form: Literal["pijntest", "intake"] = Field(description="The form that asks this consent.")
     text: str
-    required: bool
+    required: bool = Field(description="Whether that form may only be sent with this consent given.")
 
 
 class BlockOut(BaseModel):

@@ -15,7 +15,7 @@ from pydantic.functional_validators import PlainValidator
 from pydantic_core import PydanticCustomError
 
 # Line and paragraph separators and bidirectional overrides can forge what a mail client shows.
-_FORBIDDEN_IN_NAMES = {"\u2028", "\u2029", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+FORGING_CHARACTERS = {"\u2028", "\u2029", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
 
 
 def _answer_value(value: object) -> int | str:
@@ -33,7 +33,7 @@ class RequestModel(BaseModel):
 
 
 def _plain_name(value: str) -> str:
-    if any(unicodedata.category(char) == "Cc" or char in _FORBIDDEN_IN_NAMES for char in value):
+    if any(unicodedata.category(char) == "Cc" or char in FORGING_CHARACTERS for char in value):
         raise PydanticCustomError("control_characters", "Names may not contain control characters")
     return value
 
@@ -45,20 +45,29 @@ class Contact(RequestModel):
     _plain = field_validator("name")(_plain_name)
 
 
+def required_consent(value: bool) -> bool:
+    """A consent the form cannot be sent without: only ``true`` will do."""
+    if value is not True:
+        raise PydanticCustomError("consent_required", "This consent is required")
+    return value
+
+
+ConsentVersion = Annotated[StrictStr, Field(min_length=1, max_length=50)]
+
+
 class Consent(RequestModel):
     health_data: StrictBool
     marketing: StrictBool = False
-    version: Annotated[StrictStr, Field(min_length=1, max_length=50)]
+    version: ConsentVersion
 
-    @field_validator("health_data")
-    @classmethod
-    def _health_data_given(cls, value: bool) -> bool:
-        if value is not True:
-            raise PydanticCustomError("consent_required", "Consent to process health data is required")
-        return value
+    _health_data_given = field_validator("health_data")(required_consent)
 
 
 ShortText = Annotated[StrictStr, Field(max_length=200)]
+Honeypot = Annotated[
+    Annotated[StrictStr, Field(max_length=500)] | None,
+    Field(description="Honeypot: hidden from people, so only bots fill it in."),
+]
 
 
 class Source(RequestModel):
@@ -79,9 +88,7 @@ class SubmitRequest(RequestModel):
     contact: Contact
     consent: Consent
     source: Source | None = None
-    website: Annotated[StrictStr, Field(max_length=500)] | None = Field(
-        None, description="Honeypot: hidden from people, so only bots fill it in."
-    )
+    website: Honeypot = None
     started_at: StrictInt | None = Field(None, description="Epoch milliseconds when the form was opened.")
 
 

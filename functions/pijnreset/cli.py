@@ -1,0 +1,229 @@
+"""``pijnreset``: the coach's own tool for the deployed stack, run with the coach's own AWS credentials.
+
+    pijnreset intakes                the open intake requests, oldest first
+    pijnreset intakes done ID        mark one handled (ID: the request id, or its first characters)
+
+Every command finds the leads table itself: ``--table NAME``, or else the ``LeadsTableName`` output of the
+CloudFormation stack ``--stack`` (default: ``stack_name`` in ./samconfig.toml, else "pijnreset").
+``--profile`` and ``--region`` choose the AWS credentials and region as the AWS CLI does.
+
+No public endpoint reads leads; this tool is the way to. A new command is one more subparser in
+``build_parser`` and one function ``(args, Stack) -> exit code``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from pijnreset.dal.intakes import OpenIntakes
+from pijnreset.timestamps import for_people, iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+DEFAULT_STACK = "pijnreset"
+SAMCONFIG = Path("samconfig.toml")
+TABLE_OUTPUT = "LeadsTableName"
+
+_CONTACT = {"phone": "bellen", "email": "mailen", "video": "videogesprek"}
+_MOMENTS = {
+    "weekday_morning": "doordeweeks 's ochtends",
+    "weekday_afternoon": "doordeweeks 's middags",
+    "weekday_evening": "doordeweeks 's avonds",
+    "saturday": "zaterdag",
+}
+_FLAGS = {"urgent": "URGENT", "see_gp": "huisarts"}
+_INDENT = " " * 10  # continuation lines start under the time, past the 8-character id
+
+
+class CliError(Exception):
+    """Something the coach can fix: said in one line, exit code 1."""
+
+
+@dataclass
+class Stack:
+    """The deployed stack a command works on: its AWS session and, looked up once when needed, its table."""
+
+    session: boto3.Session
+    table: str | None
+    stack_name: str
+    out: TextIO
+
+    @cached_property
+    def table_name(self) -> str:
+        return self.table or stack_output(self.session.client("cloudformation"), self.stack_name, TABLE_OUTPUT)
+
+    @cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        return self.session.client("dynamodb")
+
+
+Command = Callable[[argparse.Namespace, Stack], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The options sit on every subcommand, so they may come anywhere after "pijnreset"; SUPPRESS keeps a
+    # subcommand's unset option from overwriting one given earlier on the line.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--table", default=argparse.SUPPRESS, help="de naam van de tabel (dan is --stack niet nodig)")
+    common.add_argument(
+        "--stack",
+        default=argparse.SUPPRESS,
+        help="de stack met de output LeadsTableName (standaard: samconfig.toml, anders pijnreset)",
+    )
+    common.add_argument("--profile", default=argparse.SUPPRESS, help="het AWS-profiel")
+    common.add_argument("--region", default=argparse.SUPPRESS, help="de AWS-regio van de stack")
+
+    parser = argparse.ArgumentParser(
+        prog="pijnreset",
+        description="Werk met de gegevens van je eigen pijnreset-stack, met je eigen AWS-gegevens.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    intakes = commands.add_parser(
+        "intakes", parents=[common], help="open aanvragen voor een intakegesprek, oudste eerst"
+    )
+    intakes.add_argument("--json", action="store_true", help="alles, als JSON (voor scripts)")
+    intakes.set_defaults(run=list_intakes)
+    intake_commands = intakes.add_subparsers(dest="intake_command", metavar="ACTION")
+    done = intake_commands.add_parser("done", parents=[common], help="markeer een aanvraag als afgehandeld")
+    done.add_argument("id", help="het id van de aanvraag, of de eerste tekens ervan (zoals in de lijst)")
+    done.set_defaults(run=mark_intake_done)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = samconfig()
+    session = boto3.Session(
+        profile_name=getattr(args, "profile", None), region_name=getattr(args, "region", None) or config.get("region")
+    )
+    stack = Stack(
+        session=session,
+        table=getattr(args, "table", None),
+        stack_name=getattr(args, "stack", None) or config.get("stack_name") or DEFAULT_STACK,
+        out=out or sys.stdout,
+    )
+    run: Command = args.run
+    try:
+        return run(args, stack)
+    except CliError as error:
+        print(f"pijnreset: {error}", file=sys.stderr)
+    except (ClientError, BotoCoreError) as error:
+        print(f"pijnreset: AWS: {error}", file=sys.stderr)
+    return 1
+
+
+def samconfig(path: Path = SAMCONFIG) -> dict[str, Any]:
+    """The deploy parameters of ``sam deploy --guided``'s samconfig.toml (default environment), if there is one."""
+    if not path.is_file():
+        return {}
+    default = tomllib.loads(path.read_text(encoding="utf-8")).get("default", {})
+    return {**default.get("global", {}).get("parameters", {}), **default.get("deploy", {}).get("parameters", {})}
+
+
+def stack_output(cloudformation: CloudFormationClient, stack_name: str, output: str) -> str:
+    try:
+        (description,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as error:
+        raise CliError(f"stack {stack_name!r} niet gevonden ({error}); geef --stack of --table") from error
+    for item in description.get("Outputs", []):
+        if item["OutputKey"] == output:
+            return str(item["OutputValue"])
+    raise CliError(f"stack {stack_name!r} heeft geen output {output}; geef --table")
+
+
+# --- intakes ----------------------------------------------------------------------------------------------
+def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
+    store = OpenIntakes(stack.table_name, stack.dynamodb)
+    intakes = store.list()
+    leads = store.leads(intake["lead_id"] for intake in intakes)
+    if args.json:
+        rows = [
+            {**_public(intake), "latest_triage": leads.get(intake["lead_id"], {}).get("latest_triage")}
+            for intake in intakes
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=stack.out)
+        return 0
+    if not intakes:
+        print("Geen open aanvragen.", file=stack.out)
+        return 0
+    print(f"{len(intakes)} open aanvra{'ag' if len(intakes) == 1 else 'gen'}, oudste eerst:", file=stack.out)
+    for intake in intakes:
+        lead = leads.get(intake["lead_id"], {})
+        flag = _FLAGS.get(lead.get("latest_triage", ""), "")
+        print(file=stack.out)
+        print(
+            _line(
+                intake["request_id"][:8],
+                for_people(intake["created_at"]),
+                f"[{flag}]" if flag else "",
+                intake["name"],
+                _CONTACT.get(intake["preferred_contact"], intake["preferred_contact"]),
+            ),
+            file=stack.out,
+        )
+        moments = ", ".join(_MOMENTS.get(moment, moment) for moment in intake.get("preferred_moments", []))
+        print(_INDENT + _line(intake.get("phone", "geen telefoon"), intake["email"]), file=stack.out)
+        print(_INDENT + _line("momenten:", moments or "geen voorkeur"), file=stack.out)
+        if intake.get("message"):
+            print(_INDENT + _line("bericht:", _shortened(intake["message"], 200)), file=stack.out)
+    print(file=stack.out)
+    print("Afgehandeld? pijnreset intakes done ID", file=stack.out)
+    return 0
+
+
+def mark_intake_done(args: argparse.Namespace, stack: Stack) -> int:
+    wanted = args.id.strip().lower()
+    if not wanted:
+        raise CliError("geef het id van de aanvraag")
+    store = OpenIntakes(stack.table_name, stack.dynamodb)
+    matches = [intake for intake in store.list() if intake["request_id"].startswith(wanted)]
+    if not matches:
+        raise CliError(f"geen open aanvraag met id {args.id!r} (al afgehandeld?)")
+    if len(matches) > 1:
+        ids = ", ".join(intake["request_id"] for intake in matches)
+        raise CliError(f"meer dan één open aanvraag begint met {args.id!r}: {ids}")
+    (intake,) = matches
+    if not store.mark_handled(intake, iso(datetime.now(UTC))):
+        raise CliError(f"aanvraag {intake['request_id']} was al afgehandeld")
+    print(f"Afgehandeld: {intake['request_id']} ({_printable(intake['name'])}).", file=stack.out)
+    return 0
+
+
+def _public(intake: dict[str, Any]) -> dict[str, Any]:
+    """An intake as the coach reads it: no table keys."""
+    return {key: value for key, value in intake.items() if key not in {"pk", "sk", "gsi1pk", "gsi1sk", "expires_at"}}
+
+
+def _line(*parts: str) -> str:
+    return "  ".join(_printable(part) for part in parts if part).rstrip()
+
+
+def _shortened(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _printable(text: str) -> str:
+    """Visitor text for a terminal: no control or format characters that could move the cursor or hide text."""
+    return "".join(" " if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} else char for char in str(text))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""POST /intake: validate the request, store it with its consent proof and both email jobs in one write."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.errors import ApiError
+from pijnreset.api.forms import answer_to_bots, conflict
+from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
+from pijnreset.logic.intake import check_intake, plan_intake
+from pijnreset.models.api import ErrorResponse, IntakeResponse
+from pijnreset.models.intake import IntakeRequest
+from pijnreset.observability import logger, metrics
+from pijnreset.settings import get_settings
+
+settings = get_settings()
+content = settings.content()
+table = LeadsTable(settings.table_name)
+app = build_resolver()
+
+
+@app.post(
+    "/intake",
+    summary="Ask for an intake call with the coach",
+    responses={
+        202: openapi_response(
+            "Requested (or a replay of the same request): the coach and the visitor get an email", IntakeResponse
+        ),
+        409: openapi_response("request_id already used with another payload", ErrorResponse),
+        422: openapi_response("Invalid fields, each named", ErrorResponse),
+    },
+)
+def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
+    now = datetime.now(UTC)
+    bots = answer_to_bots(request, now, settings.min_fill_seconds)
+    if bots is not None:
+        return bots
+
+    problems = check_intake(content, request)
+    if problems:
+        raise ApiError(422, "validation_failed", problems)
+
+    new = plan_intake(content, request, now, settings.retention())
+    outcome = table.record_intake(new)
+    if isinstance(outcome, Conflict):
+        raise conflict("request_id", "IntakeConflict")
+    if isinstance(outcome, Recorded):
+        metrics.add_metric(name="IntakeRequested", unit=MetricUnit.Count, value=1)
+        logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact})
+    else:
+        metrics.add_metric(name="IntakeReplayed", unit=MetricUnit.Count, value=1)
+    return json_response(202, outcome.body)
+
+
+_entry = guard_json_body(app)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _entry(event, context)
