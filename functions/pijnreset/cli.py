@@ -2,6 +2,8 @@
 
     pijnreset intakes                the open intake requests, oldest first
     pijnreset intakes done ID        mark one handled (ID: the request id, or its first characters)
+    pijnreset export --email ADDR    every stored item of that person, as JSON (a data subject's request)
+    pijnreset erase --email ADDR     delete every item of that person (asks first; --yes does not)
 
 Every command finds the leads table itself: ``--table NAME``, or else the ``LeadsTableName`` output of the
 CloudFormation stack ``--stack`` (default: ``stack_name`` in ./samconfig.toml, else "pijnreset").
@@ -19,7 +21,7 @@ import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +31,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pijnreset.dal.intakes import OpenIntakes
+from pijnreset.dal.person_data import PersonData
+from pijnreset.logic.identity import lead_id_for
 from pijnreset.timestamps import for_people, iso
 
 if TYPE_CHECKING:
@@ -62,6 +66,7 @@ class Stack:
     table: str | None
     stack_name: str
     out: TextIO
+    answer: Callable[[], str] = field(default=lambda: sys.stdin.readline())
 
     @cached_property
     def table_name(self) -> str:
@@ -104,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     done = intake_commands.add_parser("done", parents=[common], help="markeer een aanvraag als afgehandeld")
     done.add_argument("id", help="het id van de aanvraag, of de eerste tekens ervan (zoals in de lijst)")
     done.set_defaults(run=mark_intake_done)
+
+    export = commands.add_parser("export", parents=[common], help="alle opgeslagen gegevens van één persoon, als JSON")
+    export.add_argument("--email", required=True, help="het e-mailadres van de persoon")
+    export.set_defaults(run=export_person)
+    erase = commands.add_parser("erase", parents=[common], help="verwijder alle gegevens van één persoon")
+    erase.add_argument("--email", required=True, help="het e-mailadres van de persoon")
+    erase.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    erase.set_defaults(run=erase_person)
     return parser
 
 
@@ -203,6 +216,42 @@ def mark_intake_done(args: argparse.Namespace, stack: Stack) -> int:
     if not store.mark_handled(intake, iso(datetime.now(UTC))):
         raise CliError(f"aanvraag {intake['request_id']} was al afgehandeld")
     print(f"Afgehandeld: {intake['request_id']} ({_printable(intake['name'])}).", file=stack.out)
+    return 0
+
+
+# --- a person's data (AVG: access and erasure) ---------------------------------------------------------------
+def export_person(args: argparse.Namespace, stack: Stack) -> int:
+    items = PersonData(stack.table_name, stack.dynamodb).items(lead_id_for(args.email), datetime.now(UTC))
+    if not items:
+        raise CliError("van dit e-mailadres is niets opgeslagen")
+    print(
+        json.dumps(sorted(items, key=lambda item: (item["pk"], item["sk"])), ensure_ascii=False, indent=2),
+        file=stack.out,
+    )
+    return 0
+
+
+def erase_person(args: argparse.Namespace, stack: Stack) -> int:
+    people = PersonData(stack.table_name, stack.dynamodb)
+    lead_id = lead_id_for(args.email)
+    found = people.items(lead_id)
+    if not [item for item in found if item.get("entity") != "suppression"]:
+        raise CliError("van dit e-mailadres is niets opgeslagen (of het is al verwijderd)")
+    if not args.yes:
+        print(
+            f"{len(found)} items van deze persoon worden verwijderd. Typ 'verwijder' om door te gaan: ",
+            end="",
+            file=stack.out,
+        )
+        stack.out.flush()
+        if stack.answer().strip().lower() != "verwijder":
+            raise CliError("niets verwijderd")
+    erasure = people.erase(lead_id, datetime.now(UTC))
+    kept = {
+        "all": " (een onherleidbare blokkade voor alle e-mail blijft)",
+        "marketing": " (een onherleidbare afmelding blijft)",
+    }
+    print(f"Verwijderd: {erasure.deleted} items{kept.get(erasure.kept_marker or '', '')}.", file=stack.out)
     return 0
 
 

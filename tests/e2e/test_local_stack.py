@@ -136,3 +136,48 @@ def test_an_intake_request_reaches_the_coach_in_the_local_outbox():
     assert "dirk@example.nl" not in log
     assert "24681357" not in log
     assert "Traceback" not in log
+
+
+def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_outbox_links(questionnaire):
+    from tests.support.links import action_links
+
+    def outbox(stack, subject_part: str) -> list[dict[str, object]]:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            found = [
+                e for e in requests.get(f"{stack.url}/_dev/outbox", timeout=10).json() if subject_part in e["subject"]
+            ]
+            if found:
+                return found
+            time.sleep(0.1)
+        return []
+
+    with local_stack() as stack:
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_with(questionnaire, item_value=1),
+            "contact": {"name": "Eva", "email": "eva@example.nl"},
+            "consent": {"health_data": True, "marketing": True, "version": "consent-v1"},
+        }
+        assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+        (confirmation,) = outbox(stack, "Bevestig je aanmelding")
+        confirm = action_links(confirmation)["/confirm"]
+        page = requests.get(f"{stack.url}{confirm}", timeout=10)
+        assert page.status_code == 200
+        assert "Je aanmelding is bevestigd" in page.text
+
+        assert requests.post(f"{stack.url}/_dev/run-schedule?days=1.01", timeout=30).status_code == 200
+        (followup,) = outbox(stack, "ademhalen")
+        headers = dict(followup["headers"])  # type: ignore[arg-type]
+        assert headers["List-Unsubscribe"].startswith(f"<{stack.url}/unsubscribe?token=")
+        unsubscribe = action_links(followup)["/unsubscribe"]
+        done = requests.post(f"{stack.url}{unsubscribe}", data="List-Unsubscribe=One-Click", timeout=10)
+        assert done.status_code == 200
+        assert "Je bent afgemeld" in done.text
+
+        count = len(requests.get(f"{stack.url}/_dev/outbox", timeout=10).json())
+        assert requests.post(f"{stack.url}/_dev/run-schedule?days=4.01", timeout=30).status_code == 200
+        time.sleep(1.5)  # the pollers run every 0.25 s: give them a few rounds to (not) send anything
+        assert len(requests.get(f"{stack.url}/_dev/outbox", timeout=10).json()) == count
+        assert stack.stop() == 0
+    assert "eva@example.nl" not in "".join(stack.output)

@@ -156,3 +156,46 @@ def test_stored_text_cannot_steer_the_terminal(api, cli, table, table_items):
     printed = cli("intakes", "--table", table)[1]
     assert "Anna [2J" in printed
     assert not {"\x1b", "\x07", "\u202e"} & set(printed)
+
+
+def test_export_prints_every_stored_item_of_the_person_as_json(api, cli, table, questionnaire):
+    body = changed(submission(questionnaire), "consent.marketing", True)
+    api.post("/pijntest", json_body=body)
+    code, out = cli("export", "--email", "  Anna.de.Vries@EXAMPLE.nl ", "--table", table)
+    assert code == 0
+    items = json.loads(out)
+    assert {item["entity"] for item in items} == {"lead", "submission", "consent", "email_job", "submission_request"}
+    assert next(item for item in items if item["entity"] == "submission")["answers"] == body["answers"]
+
+
+def test_export_of_an_unknown_address_says_so(cli, table, capsys):
+    code, _ = cli("export", "--email", "nobody@example.nl", "--table", table)
+    assert code == 1
+    assert "niets opgeslagen" in capsys.readouterr().err
+
+
+def test_erase_asks_first_and_deletes_every_item_of_the_person(
+    api, cli, table, table_items, questionnaire, monkeypatch
+):
+    api.post("/pijntest", json_body=submission(questionnaire))
+    api.post("/pijntest", json_body=submission(questionnaire, item_value=1))
+    before = table_items()
+    monkeypatch.setattr("sys.stdin", io.StringIO("nee\n"))
+    code, _ = cli("erase", "--email", "anna.de.vries@example.nl", "--table", table)
+    assert code == 1
+    assert table_items() == before, "no 'verwijder', nothing deleted"
+    monkeypatch.setattr("sys.stdin", io.StringIO("verwijder\n"))
+    code, out = cli("erase", "--email", "anna.de.vries@example.nl", "--table", table)
+    assert code == 0
+    assert "Verwijderd:" in out
+    assert table_items() == []
+
+
+def test_erase_with_yes_needs_no_answer_and_a_second_time_finds_nothing(
+    api, cli, table, table_items, questionnaire, capsys
+):
+    api.post("/pijntest", json_body=submission(questionnaire))
+    assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", table)[0] == 0
+    assert table_items() == []
+    assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", table)[0] == 1
+    assert "al verwijderd" in capsys.readouterr().err
