@@ -199,3 +199,22 @@ def test_erase_with_yes_needs_no_answer_and_a_second_time_finds_nothing(
     assert table_items() == []
     assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", table)[0] == 1
     assert "al verwijderd" in capsys.readouterr().err
+
+
+def test_an_intake_past_its_ttl_is_not_listed(api, cli, table):
+    api.post("/intake", json_body=intake_request())
+    client = boto3.client("dynamodb", region_name=REGION)
+    (open_intake,) = [item for item in _scan(client, table) if item.get("entity", {}).get("S") == "intake"]
+    client.update_item(
+        TableName=table,
+        Key={"pk": open_intake["pk"], "sk": open_intake["sk"]},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "1"}},
+    )
+    code, out = cli("intakes", "--table", table)
+    assert code == 0
+    assert "Geen open aanvragen." in out
+
+
+def _scan(client, table):
+    return client.scan(TableName=table)["Items"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pijnreset.dal.leads_table import OPEN_INTAKES, PROFILE, from_item, lead_pk, to_item
+from pijnreset.logic.retention import live
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -19,7 +21,9 @@ class OpenIntakes:
         self._client = client
 
     def list(self) -> list[dict[str, Any]]:
-        """Every open intake, oldest first: one Query of the index partition INTAKE#open (paged)."""
+        """Every open intake, oldest first: one Query of the index partition INTAKE#open (paged).
+
+        An intake past its TTL (not yet deleted by DynamoDB) is no longer listed."""
         intakes: list[dict[str, Any]] = []
         for page in self._client.get_paginator("query").paginate(
             TableName=self.table_name,
@@ -29,7 +33,8 @@ class OpenIntakes:
             ScanIndexForward=True,
         ):
             intakes += [from_item(dict(item)) for item in page["Items"]]
-        return intakes
+        now = datetime.now(UTC)
+        return [intake for intake in intakes if live(intake, now)]
 
     def leads(self, lead_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The leads of these ids that still exist, by id (BatchGetItem, 100 keys a call)."""
@@ -48,7 +53,8 @@ class OpenIntakes:
                 response = self._client.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self.table_name, []):
                     lead = from_item(dict(item))
-                    leads[lead["lead_id"]] = lead
+                    if live(lead, datetime.now(UTC)):
+                        leads[lead["lead_id"]] = lead
                 request = response.get("UnprocessedKeys") or None
         return leads
 
