@@ -68,17 +68,21 @@ def test_the_form_functions_may_write_the_table_and_nothing_else(function_name):
     assert not any(action.startswith(("ses:", "sqs:")) for action in actions)
 
 
-def test_the_function_package_requirements_equal_the_project_s_runtime_dependencies():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    lines = (ROOT / "functions" / "requirements.txt").read_text().splitlines()
-    requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    assert sorted(requirements) == sorted(project)
-
-
-def test_the_function_package_carries_the_templates():
-    link = ROOT / "functions" / "templates"
-    assert link.resolve() == (ROOT / "templates").resolve()
-    assert (link / "pijntest" / "pijntest-v1.yaml").is_file()
+def test_every_function_is_built_by_the_makefile_and_uses_the_dependencies_layer():
+    """functions/Makefile builds each function's code; the layer carries the locked dependencies for all."""
+    template = load_template()
+    globals_ = template["Globals"]["Function"]
+    ((layer_id, layer),) = resources_of_type(template, "AWS::Serverless::LayerVersion")
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    assert layer["Properties"]["RetentionPolicy"] == "Delete", "old layer versions are not kept after an update"
+    for name, function in resources_of_type(template, "AWS::Serverless::Function"):
+        properties = {**globals_, **function["Properties"]}
+        assert function.get("Metadata", {}).get("BuildMethod") == "makefile", name
+        assert properties["CodeUri"] == "functions/", name
+        assert {"Ref": layer_id} in properties.get("Layers", []), name
+    assert (ROOT / "functions" / "Makefile").is_file()
 
 
 def test_nothing_under_functions_imports_moto_or_test_code():
