@@ -84,8 +84,8 @@ def local_functions(resolver: Resolver) -> list[LocalFunction]:
                 handler=properties["Handler"],
                 code_uri=properties.get("CodeUri", "."),
                 environment={name: str(resolver.resolve(value)) for name, value in variables.items()},
-                timeout=int(properties.get("Timeout", 3)),
-                memory_size=int(properties.get("MemorySize", 128)),
+                timeout=int(resolver.resolve(properties.get("Timeout", 3))),
+                memory_size=int(resolver.resolve(properties.get("MemorySize", 128))),
                 routes=routes,
             )
         )

@@ -1,6 +1,7 @@
 """The outbox relay: email jobs written to the table reach the email queue, from the table's stream.
 
-The event source mapping only passes INSERTs of email jobs (see its FilterCriteria in template.yaml). A
+The event source mapping only passes INSERTs of email jobs, and of leads, which it only counts (see its
+FilterCriteria in template.yaml). A
 failed record is reported back, so Lambda retries it, and everything after it in its shard, later; nothing
 is skipped, and records that keep failing end on the relay's dead-letter queue.
 """
@@ -25,6 +26,9 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 def relay(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
     if record.event_name is None or record.event_name.name != "INSERT" or not image:
+        return
+    if image.get("entity") == "lead":
+        metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)  # the dashboard's funnel
         return
     if image.get("entity") != "email_job" or image.get("status") != "pending":
         return

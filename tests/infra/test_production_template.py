@@ -1,0 +1,225 @@
+"""The production safeguards of template.yaml, asserted from the YAML itself (issue: production SAM app)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from infra.template import ROOT, TEMPLATE_PATH, load_template, resources_of_type
+
+TEMPLATE = load_template()
+RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
+FUNCTIONS = dict(resources_of_type(TEMPLATE, "AWS::Serverless::Function"))
+API_FUNCTIONS = {
+    name
+    for name, function in FUNCTIONS.items()
+    if any(event["Type"] == "HttpApi" for event in function["Properties"].get("Events", {}).values())
+}
+ASYNC_FUNCTIONS = set(FUNCTIONS) - API_FUNCTIONS
+# Actions with no resource-level permissions in IAM: the only ones allowed Resource "*".
+ACTIONS_WITHOUT_RESOURCES = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
+
+
+def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for policy in role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    return statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+
+
+def test_the_parameters_a_coach_sets_are_there():
+    assert {
+        "SenderAddress", "SenderName", "CoachAddress", "SesIdentity", "AllowedOrigin", "RetentionDays",
+        "ConsentRetentionDays", "EmailRetentionDays", "TokenKeyParameterName", "SesMaxSendRate", "AlarmEmail",
+        "Stage",
+    } <= set(TEMPLATE["Parameters"])  # fmt: skip
+    assert TEMPLATE["Parameters"]["AlarmEmail"]["Default"] == ""
+
+
+def test_globals_run_python_3_13_on_arm64_traced_with_powertools_settings():
+    function = TEMPLATE["Globals"]["Function"]
+    assert (function["Runtime"], function["Architectures"], function["Tracing"]) == ("python3.13", ["arm64"], "Active")
+    variables = function["Environment"]["Variables"]
+    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"} <= set(variables)
+
+
+def test_the_api_allows_exactly_the_landing_origin_throttles_and_logs_access_without_personal_data():
+    ((_, api),) = resources_of_type(TEMPLATE, "AWS::Serverless::HttpApi")
+    properties = api["Properties"]
+    cors = properties["CorsConfiguration"]
+    assert cors["AllowOrigins"] == [{"Ref": "AllowedOrigin"}]
+    assert sorted(cors["AllowMethods"]) == ["GET", "OPTIONS", "POST"]
+    assert cors["AllowCredentials"] is False
+    throttling = properties["DefaultRouteSettings"]
+    assert {"ThrottlingRateLimit", "ThrottlingBurstLimit"} <= set(throttling)
+    logs = properties["AccessLogSettings"]
+    assert logs["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(logs["Format"])
+    assert not any(re.search(r"sourceIp|userAgent|path|querystring|identity", value, re.I) for value in fields.values())
+    assert "RetentionInDays" in RESOURCES["ApiAccessLogGroup"]["Properties"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_has_its_own_least_privilege_role_and_log_group(name):
+    properties = FUNCTIONS[name]["Properties"]
+    role_name = properties["Role"]["Fn::GetAtt"][0]
+    log_group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+    assert RESOURCES[log_group]["Type"] == "AWS::Logs::LogGroup"
+    assert "RetentionInDays" in RESOURCES[log_group]["Properties"]
+    others = [f for f in FUNCTIONS.values() if f is not FUNCTIONS[name]]
+    assert all(f["Properties"]["Role"]["Fn::GetAtt"][0] != role_name for f in others), "one role per function"
+    assert "Policies" not in properties, "no SAM policy templates: they bring managed policies with Resource '*'"
+    role = RESOURCES[role_name]
+    assert "ManagedPolicyArns" not in role["Properties"]
+    statements = _statements(role)
+    logs = next(s for s in statements if s.get("Sid") == "WriteItsOwnLogs")
+    assert logs["Resource"] == {"Fn::GetAtt": [log_group, "Arn"]}
+    for statement in statements:
+        if statement["Resource"] == "*":
+            assert set(_actions(statement)) <= ACTIONS_WITHOUT_RESOURCES, statement
+
+
+def test_the_yaml_says_why_next_to_every_wildcard_resource():
+    lines = TEMPLATE_PATH.read_text().splitlines()
+    for index, line in enumerate(lines):
+        if re.match(r'\s+Resource: "\*"', line):
+            assert lines[index - 1].strip().startswith("#"), f"line {index + 1}: say why next to it"
+
+
+def test_only_the_sender_may_call_ses_and_only_from_the_sender_address():
+    for name, function in FUNCTIONS.items():
+        role = RESOURCES[function["Properties"]["Role"]["Fn::GetAtt"][0]]
+        ses = [s for s in _statements(role) if any(a.startswith("ses:") for a in _actions(s))]
+        if name != "EmailSenderFunction":
+            assert ses == [], name
+            continue
+        (statement,) = ses
+        resources = json.dumps(statement["Resource"])
+        assert "identity/${SesIdentity}" in resources
+        assert "configuration-set/${EmailConfigurationSet}" in resources
+        assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SenderAddress"}}}
+
+
+def test_the_table_keeps_its_data_encrypted_recoverable_with_ttl_and_stream():
+    table = RESOURCES["LeadsTable"]
+    properties = table["Properties"]
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert properties["SSESpecification"]["SSEEnabled"] is True
+    assert properties["TimeToLiveSpecification"]["Enabled"] is True
+    assert properties["StreamSpecification"]["StreamViewType"]
+
+
+def test_every_queue_is_encrypted_and_every_dead_letter_queue_has_an_alarm_at_one_message():
+    queues = dict(resources_of_type(TEMPLATE, "AWS::SQS::Queue"))
+    alarms = dict(resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm"))
+    redriven = {
+        q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for q in queues.values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    for name, queue in queues.items():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+        if name in redriven or name.endswith(("DeadLetterQueue", "FailureQueue")):
+            (alarm,) = [
+                a for a in alarms.values()
+                if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
+                and a["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": [name, "QueueName"]}
+            ]  # fmt: skip
+            assert alarm["Properties"]["Threshold"] == 1
+            assert alarm["Properties"]["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        else:
+            assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] <= 5, name
+
+
+def test_event_sources_retry_bisect_and_keep_what_fails():
+    for name, function in FUNCTIONS.items():
+        for event in function["Properties"].get("Events", {}).values():
+            properties = event["Properties"]
+            if event["Type"] == "SQS":
+                assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+                assert "MaximumConcurrency" in properties["ScalingConfig"]
+            elif event["Type"] == "DynamoDB":
+                assert properties["BisectBatchOnFunctionError"] is True
+                assert properties["MaximumRetryAttempts"] >= 1
+                assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+                assert properties["DestinationConfig"]["OnFailure"]["Destination"]
+            elif event["Type"] == "Schedule":
+                assert properties["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+                assert properties["DeadLetterConfig"]["Arn"]
+            if event["Type"] in ("Schedule", "SNS"):  # invoked asynchronously
+                invoke = function["Properties"]["EventInvokeConfig"]
+                assert invoke["DestinationConfig"]["OnFailure"]["Destination"], name
+
+
+def test_the_sender_queue_s_visibility_is_six_times_the_sender_s_timeout():
+    sender = FUNCTIONS["EmailSenderFunction"]["Properties"]
+    assert RESOURCES["EmailQueue"]["Properties"]["VisibilityTimeout"] >= 6 * sender["Timeout"]
+
+
+def test_ses_sends_through_a_configuration_set_that_reports_and_suppresses_bounces_and_complaints():
+    configuration = RESOURCES["EmailConfigurationSet"]["Properties"]
+    assert sorted(configuration["SuppressionOptions"]["SuppressedReasons"]) == ["BOUNCE", "COMPLAINT"]
+    destination = RESOURCES["EmailEventDestination"]["Properties"]["EventDestination"]
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["SnsDestination"]["TopicARN"] == {"Ref": "SesEventsTopic"}
+    assert any(e["Type"] == "SNS" for e in FUNCTIONS["SesEventsFunction"]["Properties"]["Events"].values())
+
+
+def test_topics_are_encrypted_with_a_key_ses_and_cloudwatch_may_use():
+    for _, topic in resources_of_type(TEMPLATE, "AWS::SNS::Topic"):
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Ref": "NotificationsKey"}
+    key = RESOURCES["NotificationsKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    services = [s["Principal"].get("Service") for s in key["KeyPolicy"]["Statement"] if "Service" in s["Principal"]]
+    assert sorted(services[0]) == ["cloudwatch.amazonaws.com", "ses.amazonaws.com"]
+
+
+def test_alarms_cover_errors_throttles_5xx_dead_letters_and_ses_reputation_and_all_notify_the_topic():
+    alarms = dict(resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm"))
+    watched = json.dumps(alarms)
+    for metric in ("Errors", "Throttles", "5xx", "ApproximateNumberOfMessagesVisible", "Reputation.BounceRate",
+                   "Reputation.ComplaintRate", "EmailDeferred_quota_exceeded"):  # fmt: skip
+        assert f'"{metric}"' in watched, metric
+    for name in FUNCTIONS:
+        assert json.dumps({"Ref": name}) in watched, f"{name}'s errors and throttles are alarmed"
+    rates = {
+        a["Properties"]["MetricName"]: a["Properties"]["Threshold"]
+        for a in alarms.values()
+        if "MetricName" in a["Properties"]
+    }
+    assert rates["Reputation.BounceRate"] == 0.02
+    assert rates["Reputation.ComplaintRate"] == 0.0005
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+
+
+def test_the_dashboard_shows_the_funnel_from_the_functions_metrics():
+    ((_, dashboard),) = resources_of_type(TEMPLATE, "AWS::CloudWatch::Dashboard")
+    body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"]
+    for metric in ("PijntestCompleted", "Triage_urgent", "Triage_see_gp", "LeadCreated", "OptIn_confirmed",
+                   "IntakeRequested", "EmailSent", "EmailFailed", "EmailSkipped", "Errors", "Latency"):  # fmt: skip
+        assert metric in body, metric
+    json.loads(re.sub(r"\$\{[^}]+\}", "x", body))  # valid JSON once CloudFormation fills it in
+
+
+def test_every_funnel_metric_on_the_dashboard_is_one_the_functions_emit():
+    ((_, dashboard),) = resources_of_type(TEMPLATE, "AWS::CloudWatch::Dashboard")
+    body = json.loads(re.sub(r"\$\{[^}]+\}", "x", dashboard["Properties"]["DashboardBody"]["Fn::Sub"]))
+    metrics = set()
+    for widget in body["widgets"]:
+        namespace = None
+        for row in widget.get("properties", {}).get("metrics", []):
+            if isinstance(row[0], str):
+                namespace = row[0] if row[0] != "." else namespace
+                if namespace == "PijnReset":
+                    metrics.add(row[1])
+    assert "PijntestCompleted" in metrics
+    source = "\n".join(path.read_text() for path in (ROOT / "functions" / "pijnreset").rglob("*.py"))
+    for metric in metrics:
+        prefix, _, _ = metric.partition("_")
+        assert f'"{metric}"' in source or f'f"{prefix}_{{' in source, metric
