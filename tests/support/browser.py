@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Request, expect
 
 from tests.support.local_stack import ROOT
 
@@ -66,6 +66,23 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def part_of_page(locator: Locator, name: str) -> Path:
+    """A screenshot of one part of the page (the intake form, say) rather than the whole long page."""
+    path = artifact(f"{name}.png")
+    locator.screenshot(path=str(path))
+    return path
+
+
+def described_by_text(locator: Locator) -> str:
+    """The text of the elements an element's aria-describedby names, as a screen reader announces them."""
+    return str(
+        locator.evaluate(
+            """element => (element.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean)
+                .map(id => document.getElementById(id).textContent).join(" ")"""
+        )
+    )
+
+
 def serious_accessibility_violations(page: Page, name: str) -> list[str]:
     """axe-core on the page as it is now; the full report is kept under test-artifacts/."""
     results = Axe().run(page)
@@ -85,6 +102,17 @@ def origin_of(url: str) -> str:
 
 def is_submit(request: Request) -> bool:
     return request.method == "POST" and urlsplit(request.url).path == "/pijntest"
+
+
+def email_as_rendered(browser: Browser, email: Mapping[str, Any], name: str, *, width: int = 760) -> Path:
+    """Opens an email's HTML part the way a mail client shows it (a page of its own) and screenshots it."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_content(str(email["html"]), wait_until="load")
+        return screenshot(page, name)
+    finally:
+        context.close()
 
 
 @dataclass
