@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
 
     stack = LocalStack(parameters)
     stack.start()
+    # Every handler's module is imported now, in this one thread, before the pollers and servers start: two
+    # threads importing the same packages at once can each meet the other's half-initialised module
+    # (ImportError: partially initialized module 'aws_lambda_powertools.metrics'), which answered a 500.
+    for function in stack.functions:
+        function.entry()
     cors = CorsPolicy.of_template(stack.resolver)
     gateways.append(Gateway(stack.functions, cors))
     pollers = Pollers(event_sources(stack.resolver, stack.functions), stack.client)

@@ -1,5 +1,5 @@
 /*
- * De Pijntest als formulier voor elke landingspagina (WordPress, Webflow, gewone HTML).
+ * De Pijntest en het intakeformulier voor elke landingspagina (WordPress, Webflow, gewone HTML).
  *
  * Embed: one container and one script. pijntest.css is loaded from the folder this script comes from.
  *
@@ -8,8 +8,14 @@
  *
  * data-api is the ApiUrl output of `sam deploy`; the API only answers pages on its AllowedOrigin.
  *
+ * What the container shows:
+ * - the Pijntest, then the result, then (unless the result is urgent) the intake form in the result;
+ * - only the intake form when the container has data-pijntest-intake-only (a page just for intakes),
+ *   or when the page is opened with #intake at the end of its address (the result emails link there),
+ *   then with a button to take the Pijntest instead.
+ *
  * Rules this file keeps:
- * - no dependencies, no third-party requests, no cookies, no browser storage, nothing in the URL;
+ * - no dependencies, no third-party requests, no cookies, no browser storage, nothing written to the URL;
  * - every text from the API is shown as served, through textContent (never innerHTML);
  * - every text the form writes itself is in TEXTS below, in Dutch, for the coach to edit.
  */
@@ -66,6 +72,90 @@
     },
     accepted: "Bedankt, je antwoorden zijn ontvangen.",
     acceptedHelp: "Je uitslag kunnen we nu niet laten zien. Laad de pagina opnieuw en vul de test rustig nog eens in.",
+    // The intake form ("Plan een intakegesprek", POST /intake). Its promises ("binnen twee werkdagen") are the
+    // same as those of the confirmation email (templates/email/partials/intake_labels.j2): change them together.
+    intake: {
+      title: "Plan een intakegesprek",
+      intro:
+        "Kennismaken is vrijblijvend. Laat je gegevens achter, dan neemt de coach binnen twee werkdagen contact met je op.",
+      introPrefilled:
+        "Laat je gegevens achter, dan neemt de coach binnen twee werkdagen contact met je op. " +
+        "Je naam en e-mailadres van de Pijntest staan er alvast in.",
+      open: "Plan een intakegesprek",
+      takeTestIntro: "Nog geen Pijntest gedaan?",
+      takeTest: "Doe eerst de gratis Pijntest",
+      loading: "Het formulier wordt geladen…",
+      unreachable: "We kunnen het formulier nu niet bereiken.",
+      unreachableHelp:
+        "Controleer je internetverbinding en probeer het opnieuw. Lukt het daarna nog steeds niet? " +
+        "Dan laat deze website de verbinding met de coach niet toe. Laat het de eigenaar van de website weten.",
+      loadFailed: "Het formulier kon niet worden geladen. Probeer het over een paar minuten opnieuw.",
+      sendFailed: "Je aanvraag kon niet worden verstuurd.",
+      sendFailedHelp:
+        "Controleer je internetverbinding en probeer het opnieuw; wat je invulde blijft staan. Lukt het daarna " +
+        "nog steeds niet? Dan laat deze website de verbinding met de coach niet toe. " +
+        "Laat het de eigenaar van de website weten.",
+      contactLegend: "Hoe wil je het liefst contact?",
+      contactWays: { phone: "Telefonisch", email: "Per e-mail", video: "Videogesprek" },
+      contactMissing: "Kies hoe je het liefst contact wilt.",
+      phoneLabel: "Je telefoonnummer",
+      phoneOptional: "Niet verplicht, behalve als je gebeld wilt worden.",
+      phoneNeeded: "Nodig, want de coach belt je op dit nummer.",
+      phoneMissing: "Vul je telefoonnummer in, dan kan de coach je bellen.",
+      phoneInvalid: "Vul een geldig telefoonnummer in, zoals 06 12345678 (of met landcode, zoals +32 470 12 34 56).",
+      momentsLegend: "Wanneer komt een gesprek je het best uit?",
+      momentsHint: "Niet verplicht. Kies er zoveel als je wilt, of niets als elk moment je past.",
+      moments: {
+        weekday_morning: "Doordeweeks ’s\u00a0ochtends",
+        weekday_afternoon: "Doordeweeks ’s\u00a0middags",
+        weekday_evening: "Doordeweeks ’s\u00a0avonds",
+        saturday: "Op zaterdag"
+      },
+      messageLabel: "Wil je de coach alvast iets vertellen?",
+      messageHint:
+        "Niet verplicht, hoogstens 2.000 tekens. " +
+        "Bijvoorbeeld hoe lang je al klachten hebt of wat je van het gesprek hoopt.",
+      charsLeft: "Nog {n} tekens",
+      charLeft: "Nog 1 teken",
+      charsOver: "{n} tekens te veel",
+      charOver: "1 teken te veel",
+      messageTooLong: "Je bericht mag hoogstens 2.000 tekens lang zijn.",
+      consentRequired: "Verplicht om je aanvraag te versturen.",
+      consentMissing: "Zonder deze toestemming kunnen we geen contact met je opnemen.",
+      submit: "Verstuur mijn aanvraag",
+      sending: "Je aanvraag wordt verstuurd…",
+      busy: "Het is even druk. We proberen het over {time} opnieuw; wat je invulde blijft staan.",
+      statusFallback: {
+        409:
+          "Deze aanvraag is al eerder met andere gegevens verstuurd. " +
+          "Laad de pagina opnieuw en vul het formulier nog eens in."
+      },
+      accepted: "Bedankt, je aanvraag is ontvangen.",
+      done: {
+        title: "Je aanvraag is verstuurd",
+        thanks: "Dank je wel, {name}. Fijn dat je deze stap zet.",
+        nextHeading: "Wat er nu gebeurt",
+        next: {
+          phone: "De coach belt je binnen twee werkdagen",
+          email: "De coach mailt je binnen twee werkdagen",
+          video: "De coach mailt je binnen twee werkdagen om een videogesprek te plannen"
+        },
+        preferably: ", bij voorkeur {moments}",
+        moments: {
+          weekday_morning: "doordeweeks ’s\u00a0ochtends",
+          weekday_afternoon: "doordeweeks ’s\u00a0middags",
+          weekday_evening: "doordeweeks ’s\u00a0avonds",
+          saturday: "op zaterdag"
+        },
+        or: " of ",
+        confirmation: "Je krijgt een bevestiging van je aanvraag per e-mail op {email}.",
+        together: "Samen spreken jullie een moment af voor het gesprek. Het is vrijblijvend: je zit nergens aan vast.",
+        seeGp:
+          "Bespreek je klachten wel eerst met je huisarts, zoals je uitslag aangeeft. In het intakegesprek kijken we " +
+          "daarna samen wat past.",
+        worse: "Worden je klachten erger of krijg je nieuwe klachten? Neem dan contact op met je huisarts."
+      }
+    },
     result: {
       heading: "Je uitslag",
       flagsIntro: "Wat je aangaf:",
@@ -84,9 +174,17 @@
 
   var STEP_BLOCKS = ["safety", "context", "scored"];
   var CONSENT_PURPOSES = ["health_data", "marketing"]; // the purposes POST /pijntest accepts
+  var INTAKE_PURPOSES = ["contact"]; // the purposes POST /intake accepts
+  var CONTACT_WAYS = ["phone", "email", "video"]; // POST /intake's preferred_contact, in the order shown
+  var MOMENTS = ["weekday_morning", "weekday_afternoon", "weekday_evening", "saturday"]; // its preferred_moments
+  var MAX_MESSAGE = 2000; // characters (code points, as the API counts them)
+  // The API quietly drops a form sent within 3 seconds of opening it (MIN_FILL_SECONDS), taking it for a bot's.
+  // The intake form comes prefilled, so a quick visitor could beat that: the form waits out the rest instead.
+  var MIN_FILL_MS = 3500;
   var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   var MAX_AUTO_RETRIES = 2;
   var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+  var PHONE = /^\+?[\d\s().\/-]+$/; // a first check only: the API knows which numbers exist
   // This script's own element, for the stylesheet beside it (currentScript is null when a page builder injects it).
   var SCRIPT = document.currentScript || document.querySelector('script[src*="pijntest.js"]');
   var UNREACHABLE = { reason: "unreachable" };
@@ -154,6 +252,310 @@
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
+  function codePoints(text) {
+    return Array.from(text).length;
+  }
+
+  function formatNumber(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); // 2000 -> "2.000"
+  }
+
+  /* POSTs `body` (a JSON string) to the API. A busy API (503, 429) is asked again after its Retry-After, at most
+     twice, with a note in `status`. Resolves with {status, json}; rejects when the API cannot be reached
+     (offline, or the browser blocked the call). texts: {sending, busy}. */
+  function postJson(url, body, status, texts) {
+    var attempt = function (retriesLeft) {
+      return fetch(url, {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: body
+      }).then(function (response) {
+        if ((response.status === 503 || response.status === 429) && retriesLeft > 0) {
+          var seconds = retryAfterSeconds(response);
+          var time = seconds === 1 ? TEXTS.second : fill(TEXTS.seconds, { s: seconds });
+          status.textContent = fill(texts.busy, { time: time });
+          return wait(seconds * 1000).then(function () {
+            status.textContent = texts.sending;
+            return attempt(retriesLeft - 1);
+          });
+        }
+        return response.text().then(function (text) {
+          var json = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch (ignored) {
+            json = null;
+          }
+          return { status: response.status, json: json };
+        });
+      });
+    };
+    return attempt(MAX_AUTO_RETRIES);
+  }
+
+  /* The API's own message for a refusal of the whole request, else the form's text for its status. */
+  function apiMessage(status, json, fallbacks) {
+    if (json && json.error && typeof json.message === "string") return json.message;
+    return (fallbacks && fallbacks[status]) || TEXTS.statusFallback[status] || TEXTS.failed;
+  }
+
+  /* ---------- fields, errors and messages: what the Pijntest and the intake form share ---------- */
+
+  // Mixed into both forms' prototypes (see the end). A form has: id, container, fields, alert and status.
+  var FormParts = {};
+
+  /* A field the form checks: error (its message element), container, describe (the element whose
+     aria-describedby names the message), hint (optional), label (how the summary names it), focus() (what
+     to focus) and check() (a message, or null). */
+  FormParts.register = function (step, name, field) {
+    field.step = step;
+    field.name = name;
+    step.fields.push(field);
+    this.fields[name] = field;
+  };
+
+  /* The field the API names, or the nearest one above it ("preferred_moments.2" -> "preferred_moments"). */
+  FormParts.fieldNamed = function (name) {
+    var parts = String(name).split(".");
+    for (; parts.length; parts.pop()) {
+      var field = this.fields[parts.join(".")];
+      if (field) return field;
+    }
+    return null;
+  };
+
+  /* A labelled text field (or, with options.multiline, a text area), with an optional hint below its label. */
+  FormParts.renderTextField = function (step, name, options) {
+    var self = this;
+    var base = self.id + "-" + name.replace(".", "-");
+    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+    var hint = options.hint ? h("p", { class: "pt-hint", id: base + "-hint", text: options.hint }) : null;
+    var input = h(options.multiline ? "textarea" : "input", {
+      type: options.multiline ? null : options.type,
+      id: base,
+      name: name.split(".").pop(),
+      autocomplete: options.autocomplete,
+      inputmode: options.inputmode,
+      maxlength: options.maxlength,
+      spellcheck: options.spellcheck,
+      autocapitalize: options.autocapitalize,
+      rows: options.rows,
+      required: options.required !== false,
+      "aria-describedby": hint ? hint.id : null,
+      class: "pt-input" + (options.multiline ? " pt-input--multiline" : "")
+    });
+    if (options.value) input.value = options.value;
+    input.addEventListener("input", function () { self.clearFieldError(name); });
+    var label = h("label", { for: base, class: "pt-label", text: options.label });
+    var wrapper = h("div", { class: "pt-field" }, label, hint, error, input);
+    self.register(step, name, {
+      error: error,
+      container: wrapper,
+      describe: input,
+      input: input,
+      hint: hint,
+      label: options.label,
+      focus: function () { return input; },
+      check: function () { return options.check(input.value.trim()); }
+    });
+    append(step.section, wrapper);
+    return input;
+  };
+
+  /* Name and email address (prefill: {name, email}, both optional), as this.nameInput and this.emailInput. */
+  FormParts.renderNameAndEmail = function (step, prefill) {
+    this.nameInput = this.renderTextField(step, "contact.name", {
+      label: TEXTS.nameLabel,
+      type: "text",
+      autocomplete: "name",
+      maxlength: "100",
+      value: prefill.name,
+      check: function (value) {
+        if (!value) return TEXTS.nameMissing;
+        return value.length > 100 ? TEXTS.nameTooLong : null;
+      }
+    });
+    this.emailInput = this.renderTextField(step, "contact.email", {
+      label: TEXTS.emailLabel,
+      type: "email",
+      autocomplete: "email",
+      inputmode: "email",
+      maxlength: "254",
+      spellcheck: "false",
+      autocapitalize: "off",
+      value: prefill.email,
+      check: function (value) {
+        if (!value) return TEXTS.emailMissing;
+        return EMAIL.test(value) ? null : TEXTS.emailInvalid;
+      }
+    });
+  };
+
+  /* The consents, under "Toestemming": each its text exactly as served, an unticked box, a hint whether it is
+     required. texts: {required, optional, missing}. The boxes are this.consents[purpose]. */
+  FormParts.renderConsents = function (step, consents, texts) {
+    var self = this;
+    var legend = h("legend", { class: "pt-legend pt-legend--small", text: TEXTS.consentLegend });
+    var group = h("fieldset", { class: "pt-consents" }, legend);
+    self.consents = {};
+    consents.forEach(function (consent) {
+      var parts = self.renderConsent(step, consent, texts);
+      self.consents[consent.purpose] = parts.box;
+      append(group, parts.wrapper);
+    });
+    append(step.section, group);
+  };
+
+  FormParts.renderConsent = function (step, consent, texts) {
+    var self = this;
+    var base = self.id + "-consent-" + consent.purpose;
+    var box = h("input", { type: "checkbox", id: base, name: base, required: consent.required });
+    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+    var hint = h("p", { class: "pt-hint", id: base + "-hint", text: consent.required ? texts.required : texts.optional });
+    box.setAttribute("aria-describedby", hint.id);
+    var wrapper = h(
+      "div",
+      { class: "pt-consent" + (consent.required ? " pt-consent--required" : "") },
+      error,
+      h("div", { class: "pt-consent-row" }, box, h("label", { for: base, class: "pt-consent-text", text: consent.text })),
+      hint
+    );
+    box.addEventListener("change", function () { self.clearFieldError("consent." + consent.purpose); });
+    self.register(step, "consent." + consent.purpose, {
+      error: error,
+      container: wrapper,
+      describe: box,
+      hint: hint,
+      label: TEXTS.consentLegend,
+      focus: function () { return box; },
+      check: function () { return consent.required && !box.checked ? texts.missing : null; }
+    });
+    return { box: box, wrapper: wrapper };
+  };
+
+  /* Honeypot: hidden from people and from assistive technology, and out of the tab order; bots fill it in. */
+  FormParts.renderHoneypot = function (parent) {
+    var trapId = this.id + "-website";
+    var trap = h("input", { type: "text", id: trapId, name: "website", tabindex: "-1", autocomplete: "off" });
+    var label = h("label", { for: trapId, text: TEXTS.honeypot });
+    append(parent, h("div", { class: "pt-hp", "aria-hidden": "true" }, label, trap));
+    return trap;
+  };
+
+  FormParts.focusTop = function (element) {
+    this.container.scrollIntoView({ block: "start" });
+    element.focus({ preventScroll: true });
+  };
+
+  /* Runs every check of a step; the problems appear at their fields and in the step's summary. */
+  FormParts.checkStep = function (step) {
+    var problems = [];
+    step.fields.forEach(function (field) {
+      var message = field.check();
+      if (message) problems.push({ field: field, message: message });
+    });
+    this.showFieldErrors(step, problems);
+    return problems.length === 0;
+  };
+
+  FormParts.setFieldError = function (field, message) {
+    field.error.textContent = message;
+    field.error.hidden = false;
+    field.container.classList.add("pt-has-error");
+    var ids = [field.error.id];
+    if (field.hint) ids.push(field.hint.id);
+    field.describe.setAttribute("aria-describedby", ids.join(" "));
+    if (field.input || field.describe.tagName === "INPUT") field.describe.setAttribute("aria-invalid", "true");
+  };
+
+  FormParts.clearFieldError = function (name) {
+    var field = this.fields[name];
+    if (!field || field.error.hidden) return;
+    field.error.hidden = true;
+    field.error.textContent = "";
+    field.container.classList.remove("pt-has-error");
+    if (field.hint) field.describe.setAttribute("aria-describedby", field.hint.id);
+    else field.describe.removeAttribute("aria-describedby");
+    field.describe.removeAttribute("aria-invalid");
+  };
+
+  /* Messages at each field, and a summary at the top of the step that links to them. */
+  FormParts.showFieldErrors = function (step, problems, quietly) {
+    var self = this;
+    step.fields.forEach(function (field) { self.clearFieldError(field.name); });
+    step.summary.textContent = "";
+    step.summary.hidden = problems.length === 0;
+    step.summary.removeAttribute("role");
+    if (!problems.length) return;
+    problems.forEach(function (problem) { self.setFieldError(problem.field, problem.message); });
+    // Questions with the same message share one line ("Kies een antwoord. vraag 1, vraag 4"); other fields get one each.
+    var list = h("ul", { class: "pt-summary-list" });
+    var lines = new Map();
+    problems.forEach(function (problem) {
+      var question = problem.field.container.querySelector(".pt-number");
+      var key = question ? "question:" + problem.message : "field:" + problem.field.name;
+      if (lines.has(key) && !question) return; // one line per field, however many problems the API names
+      if (!lines.has(key)) {
+        var line = h("li", {}, question ? problem.message + " " : null);
+        lines.set(key, line);
+        append(list, line);
+      } else {
+        append(lines.get(key), ", ");
+      }
+      var text = question
+        ? fill(TEXTS.questionNumber, { n: question.textContent.replace(/[.\s]+$/, "") })
+        : problem.field.label + ": " + problem.message;
+      append(lines.get(key), self.linkTo(problem.field, text));
+    });
+    append(step.summary, [h("h4", { class: "pt-summary-title", text: TEXTS.summaryTitle }), list]);
+    if (quietly) return;
+    step.summary.setAttribute("role", "alert");
+    self.focusTop(step.summary);
+  };
+
+  /* A link that takes the focus to a field, without changing the page's URL. */
+  FormParts.linkTo = function (field, text) {
+    var target = field.focus();
+    var link = h("a", { href: "#" + target.id, text: text });
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      field.container.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+    });
+    return link;
+  };
+
+  /* A message for the whole form, at its top: {title, text, details: [...], action: element, focus: true}. */
+  FormParts.showAlert = function (message) {
+    this.alert.textContent = "";
+    append(this.alert, h("p", { class: "pt-alert-title", text: message.title }));
+    if (message.text) append(this.alert, h("p", { class: "pt-alert-text", text: message.text }));
+    if (message.details && message.details.length) {
+      append(this.alert, h("ul", {}, message.details.map(function (detail) { return h("li", { text: detail }); })));
+    }
+    if (message.action) append(this.alert, message.action);
+    if (message.focus !== false) this.focusTop(this.alert);
+  };
+
+  FormParts.clearAlert = function () {
+    this.alert.textContent = "";
+  };
+
+  /* While sending: the button says so and cannot be pressed twice. texts: {submit, sending}. */
+  FormParts.setSending = function (sending, texts) {
+    this.sending = sending;
+    this.form.setAttribute("aria-busy", sending ? "true" : "false");
+    if (this.submitButton) {
+      this.submitButton.disabled = sending;
+      this.submitButton.textContent = sending ? texts.sending : texts.submit;
+    }
+    this.status.textContent = sending ? texts.sending : "";
+  };
+
+  /* ---------- the Pijntest ---------- */
+
   function PijntestForm(container) {
     this.container = container;
     this.id = "pt" + ++instances;
@@ -164,6 +566,10 @@
     this.submissionId = null; // made once, on the first send, and reused on every retry
     this.startedAt = null;
     this.sending = false;
+    // Only the intake form: on a page for intakes alone, or when the visitor followed a link to #intake.
+    this.intakeOnly = container.hasAttribute("data-pijntest-intake-only");
+    this.intakeFirst = this.intakeOnly || window.location.hash === "#intake";
+    this.loadTexts = this.intakeFirst ? TEXTS.intake : TEXTS;
     container.classList.add("pijntest");
     if (!container.hasAttribute("lang")) container.setAttribute("lang", "nl"); // read out as Dutch on any page
     container.textContent = "";
@@ -181,10 +587,11 @@
 
   PijntestForm.prototype.load = function () {
     var self = this;
+    var texts = self.loadTexts;
     self.clearAlert();
     self.body.textContent = "";
     self.container.setAttribute("aria-busy", "true");
-    self.status.textContent = TEXTS.loading;
+    self.status.textContent = texts.loading;
     fetch(self.api + "/pijntest", { method: "GET", mode: "cors", credentials: "omit", headers: { Accept: "application/json" } })
       .then(
         function (response) {
@@ -198,7 +605,8 @@
       .then(function (questionnaire) {
         self.container.removeAttribute("aria-busy");
         self.status.textContent = "";
-        self.render(questionnaire);
+        if (self.intakeFirst) self.renderIntakeOnly(questionnaire);
+        else self.render(questionnaire);
       })
       .catch(function (error) {
         self.container.removeAttribute("aria-busy");
@@ -209,8 +617,8 @@
         // On page load: announced (role=alert) but without taking focus from whatever the visitor reads.
         var unreachable = error === UNREACHABLE;
         self.showAlert({
-          title: unreachable ? TEXTS.unreachable : TEXTS.loadFailed,
-          text: unreachable ? TEXTS.unreachableHelp : null,
+          title: unreachable ? texts.unreachable : texts.loadFailed,
+          text: unreachable ? texts.unreachableHelp : null,
           action: retry,
           focus: false
         });
@@ -333,123 +741,29 @@
     return fieldset;
   };
 
-  /* A field the form checks: error (its message element), container, describe (the element whose
-     aria-describedby names the message), focus() (what to focus) and check() (a message, or null). */
-  PijntestForm.prototype.register = function (step, name, field) {
-    field.step = step;
-    field.name = name;
-    step.fields.push(field);
-    this.fields[name] = field;
-  };
-
   PijntestForm.prototype.renderContactStep = function (questionnaire) {
     var self = this;
     var step = self.newStep("contact");
     append(step.section, [h("p", { class: "pt-block-intro", text: TEXTS.contactIntro }), step.summary]);
 
-    self.nameInput = self.renderTextField(step, "contact.name", {
-      label: TEXTS.nameLabel,
-      type: "text",
-      autocomplete: "name",
-      maxlength: "100",
-      check: function (value) {
-        if (!value) return TEXTS.nameMissing;
-        return value.length > 100 ? TEXTS.nameTooLong : null;
-      }
-    });
-    self.emailInput = self.renderTextField(step, "contact.email", {
-      label: TEXTS.emailLabel,
-      type: "email",
-      autocomplete: "email",
-      inputmode: "email",
-      maxlength: "254",
-      spellcheck: "false",
-      autocapitalize: "off",
-      check: function (value) {
-        if (!value) return TEXTS.emailMissing;
-        return EMAIL.test(value) ? null : TEXTS.emailInvalid;
-      }
-    });
+    self.renderNameAndEmail(step, {});
 
-    self.consents = {};
-    var consentGroup = h(
-      "fieldset",
-      { class: "pt-consents" },
-      h("legend", { class: "pt-legend pt-legend--small", text: TEXTS.consentLegend })
-    );
-    questionnaire.consents
-      .filter(function (consent) { return CONSENT_PURPOSES.indexOf(consent.purpose) >= 0; })
-      .forEach(function (consent) {
-        var base = self.id + "-consent-" + consent.purpose;
-        var box = h("input", { type: "checkbox", id: base, name: base, required: consent.required });
-        var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
-        var hint = h("p", {
-          class: "pt-hint",
-          id: base + "-hint",
-          text: consent.required ? TEXTS.consentRequired : TEXTS.consentOptional
-        });
-        box.setAttribute("aria-describedby", hint.id);
-        var wrapper = h(
-          "div",
-          { class: "pt-consent" + (consent.required ? " pt-consent--required" : "") },
-          error,
-          h("div", { class: "pt-consent-row" }, box, h("label", { for: base, class: "pt-consent-text", text: consent.text })),
-          hint
-        );
-        box.addEventListener("change", function () { self.clearFieldError("consent." + consent.purpose); });
-        self.consents[consent.purpose] = box;
-        self.register(step, "consent." + consent.purpose, {
-          error: error,
-          container: wrapper,
-          describe: box,
-          hint: hint,
-          focus: function () { return box; },
-          check: function () { return consent.required && !box.checked ? TEXTS.consentMissing : null; }
-        });
-        append(consentGroup, wrapper);
-      });
-    append(step.section, consentGroup);
-
-    // Honeypot: hidden from people and from assistive technology, and out of the tab order; bots fill it in.
-    var trapId = self.id + "-website";
-    self.honeypot = h("input", { type: "text", id: trapId, name: "website", tabindex: "-1", autocomplete: "off" });
-    append(
-      step.section,
-      h("div", { class: "pt-hp", "aria-hidden": "true" }, h("label", { for: trapId, text: TEXTS.honeypot }), self.honeypot)
-    );
+    self.renderConsents(step, consentsOf(questionnaire, "pijntest", CONSENT_PURPOSES), {
+      required: TEXTS.consentRequired,
+      optional: TEXTS.consentOptional,
+      missing: TEXTS.consentMissing
+    });
+    self.honeypot = self.renderHoneypot(step.section);
     append(step.section, step.nav);
     return step;
   };
 
-  PijntestForm.prototype.renderTextField = function (step, name, options) {
-    var self = this;
-    var base = self.id + "-" + name.replace(".", "-");
-    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
-    var input = h("input", {
-      type: options.type,
-      id: base,
-      name: name.split(".")[1],
-      autocomplete: options.autocomplete,
-      inputmode: options.inputmode,
-      maxlength: options.maxlength,
-      spellcheck: options.spellcheck,
-      autocapitalize: options.autocapitalize,
-      required: true,
-      class: "pt-input"
+  /* The consents a form asks, as served: those GET /pijntest names for it, of the purposes its POST accepts. */
+  function consentsOf(questionnaire, form, purposes) {
+    return (questionnaire.consents || []).filter(function (consent) {
+      return consent.form === form && purposes.indexOf(consent.purpose) >= 0;
     });
-    input.addEventListener("input", function () { self.clearFieldError(name); });
-    var wrapper = h("div", { class: "pt-field" }, h("label", { for: base, class: "pt-label", text: options.label }), error, input);
-    self.register(step, name, {
-      error: error,
-      container: wrapper,
-      describe: input,
-      input: input,
-      focus: function () { return input; },
-      check: function () { return options.check(input.value.trim()); }
-    });
-    append(step.section, wrapper);
-    return input;
-  };
+  }
 
   /* ---------- moving through the steps ---------- */
 
@@ -492,115 +806,15 @@
     this.progress.bar.style.width = Math.round((100 * answered) / Math.max(total, 1)) + "%";
   };
 
-  PijntestForm.prototype.focusTop = function (element) {
-    this.container.scrollIntoView({ block: "start" });
-    element.focus({ preventScroll: true });
-  };
-
   PijntestForm.prototype.advance = function () {
     if (this.sending) return;
     this.clearAlert();
-    var step = this.steps[this.stepIndex];
-    var problems = [];
-    step.fields.forEach(function (field) {
-      var message = field.check();
-      if (message) problems.push({ field: field, message: message });
-    });
-    this.showFieldErrors(step, problems);
-    if (problems.length) return;
+    if (!this.checkStep(this.steps[this.stepIndex])) return;
     if (this.stepIndex < this.steps.length - 1) this.showStep(this.stepIndex + 1, true);
     else this.send();
   };
 
   /* ---------- errors ---------- */
-
-  PijntestForm.prototype.setFieldError = function (field, message) {
-    field.error.textContent = message;
-    field.error.hidden = false;
-    field.container.classList.add("pt-has-error");
-    var ids = [field.error.id];
-    if (field.hint) ids.push(field.hint.id);
-    field.describe.setAttribute("aria-describedby", ids.join(" "));
-    if (field.input || field.describe.tagName === "INPUT") field.describe.setAttribute("aria-invalid", "true");
-  };
-
-  PijntestForm.prototype.clearFieldError = function (name) {
-    var field = this.fields[name];
-    if (!field || field.error.hidden) return;
-    field.error.hidden = true;
-    field.error.textContent = "";
-    field.container.classList.remove("pt-has-error");
-    if (field.hint) field.describe.setAttribute("aria-describedby", field.hint.id);
-    else field.describe.removeAttribute("aria-describedby");
-    field.describe.removeAttribute("aria-invalid");
-  };
-
-  /* Messages at each field, and a summary at the top of the step that links to them. */
-  PijntestForm.prototype.showFieldErrors = function (step, problems, quietly) {
-    var self = this;
-    step.fields.forEach(function (field) { self.clearFieldError(field.name); });
-    step.summary.textContent = "";
-    step.summary.hidden = problems.length === 0;
-    step.summary.removeAttribute("role");
-    if (!problems.length) return;
-    problems.forEach(function (problem) { self.setFieldError(problem.field, problem.message); });
-    // Questions with the same message share one line ("Kies een antwoord. vraag 1, vraag 4"); other fields get one each.
-    var list = h("ul", { class: "pt-summary-list" });
-    var lines = new Map();
-    problems.forEach(function (problem) {
-      var question = problem.field.container.querySelector(".pt-number");
-      var key = question ? "question:" + problem.message : "field:" + problem.field.name;
-      if (!lines.has(key)) {
-        var line = h("li", {}, question ? problem.message + " " : null);
-        lines.set(key, line);
-        append(list, line);
-      } else {
-        append(lines.get(key), ", ");
-      }
-      var text = question
-        ? fill(TEXTS.questionNumber, { n: question.textContent.replace(/[.\s]+$/, "") })
-        : self.describeField(problem.field) + ": " + problem.message;
-      append(lines.get(key), self.linkTo(problem.field, text));
-    });
-    append(step.summary, [h("h4", { class: "pt-summary-title", text: TEXTS.summaryTitle }), list]);
-    if (quietly) return;
-    step.summary.setAttribute("role", "alert");
-    self.focusTop(step.summary);
-  };
-
-  /* A link that takes the focus to a field, without changing the page's URL. */
-  PijntestForm.prototype.linkTo = function (field, text) {
-    var target = field.focus();
-    var link = h("a", { href: "#" + target.id, text: text });
-    link.addEventListener("click", function (event) {
-      event.preventDefault();
-      field.container.scrollIntoView({ block: "center" });
-      target.focus({ preventScroll: true });
-    });
-    return link;
-  };
-
-  PijntestForm.prototype.describeField = function (field) {
-    if (field.name.indexOf("consent.") === 0) return TEXTS.consentLegend;
-    var label = field.container.querySelector("label");
-    return label ? label.textContent : field.name;
-  };
-
-  /* A message for the whole form, at its top: {title, text, details: [...], action: element, focus: true}. */
-  PijntestForm.prototype.showAlert = function (message) {
-    this.alert.textContent = "";
-    append(this.alert, h("p", { class: "pt-alert-title", text: message.title }));
-    if (message.text) append(this.alert, h("p", { class: "pt-alert-text", text: message.text }));
-    if (message.details && message.details.length) {
-      append(this.alert, h("ul", {}, message.details.map(function (detail) { return h("li", { text: detail }); })));
-    }
-    if (message.action) append(this.alert, message.action);
-    if (message.focus !== false) this.focusTop(this.alert);
-  };
-
-  PijntestForm.prototype.clearAlert = function () {
-    this.alert.textContent = "";
-  };
 
   /* A 422: each message at its field, the first step with a problem shown; the rest at the top. */
   PijntestForm.prototype.showServerErrors = function (body) {
@@ -608,7 +822,7 @@
     var byStep = new Map();
     var general = [];
     (body.fields || []).forEach(function (problem) {
-      var field = self.fields[problem.field];
+      var field = self.fieldNamed(problem.field);
       if (!field) {
         general.push(problem.message);
         return;
@@ -648,56 +862,19 @@
     };
   };
 
-  PijntestForm.prototype.setSending = function (sending) {
-    this.sending = sending;
-    this.form.setAttribute("aria-busy", sending ? "true" : "false");
-    if (this.submitButton) {
-      this.submitButton.disabled = sending;
-      this.submitButton.textContent = sending ? TEXTS.sending : TEXTS.submit;
-    }
-    this.status.textContent = sending ? TEXTS.sending : "";
-  };
-
   PijntestForm.prototype.send = function () {
     var self = this;
     if (!self.submissionId) self.submissionId = uuid4();
     var body = JSON.stringify(self.payload());
-    self.setSending(true);
-    var attempt = function (retriesLeft) {
-      return fetch(self.api + "/pijntest", {
-        method: "POST",
-        mode: "cors",
-        credentials: "omit",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: body
-      }).then(function (response) {
-        if ((response.status === 503 || response.status === 429) && retriesLeft > 0) {
-          var seconds = retryAfterSeconds(response);
-          var time = seconds === 1 ? TEXTS.second : fill(TEXTS.seconds, { s: seconds });
-          self.status.textContent = fill(TEXTS.busy, { time: time });
-          return wait(seconds * 1000).then(function () {
-            self.status.textContent = TEXTS.sending;
-            return attempt(retriesLeft - 1);
-          });
-        }
-        return response.text().then(function (text) {
-          var json = null;
-          try {
-            json = text ? JSON.parse(text) : null;
-          } catch (ignored) {
-            json = null;
-          }
-          return { status: response.status, json: json };
-        });
-      });
-    };
-    attempt(MAX_AUTO_RETRIES).then(
+    var texts = { submit: TEXTS.submit, sending: TEXTS.sending, busy: TEXTS.busy };
+    self.setSending(true, texts);
+    postJson(self.api + "/pijntest", body, self.status, texts).then(
       function (outcome) {
-        self.setSending(false);
+        self.setSending(false, texts);
         self.handleResponse(outcome.status, outcome.json);
       },
       function () {
-        self.setSending(false);
+        self.setSending(false, texts);
         self.showAlert({ title: TEXTS.unreachable, text: TEXTS.unreachableHelp });
       }
     );
@@ -713,8 +890,7 @@
     } else if (status === 422 && json && Array.isArray(json.fields)) {
       this.showServerErrors(json);
     } else {
-      var message = json && typeof json.message === "string" && json.error ? json.message : null;
-      this.showAlert({ title: message || TEXTS.statusFallback[status] || TEXTS.failed });
+      this.showAlert({ title: apiMessage(status, json) });
     }
   };
 
@@ -726,6 +902,7 @@
     this.clearAlert();
     var view = h("section", { class: "pt-result pt-result--" + result.triage, "aria-label": TEXTS.result.heading });
     var focusTarget;
+    var invitation = null;
     if (result.triage === "urgent") {
       focusTarget = this.renderUrgent(view, result);
     } else {
@@ -735,7 +912,7 @@
       this.renderDomains(view, result.domains);
       this.renderNotes(view, result.notes);
       this.renderAdvice(view, result.advice);
-      this.renderCallToAction(view, result.call_to_action);
+      invitation = this.renderCallToAction(view, result.call_to_action);
     }
     append(
       view,
@@ -747,10 +924,10 @@
       )
     );
     append(this.body, view);
+    if (invitation) this.offerIntake(invitation, result);
     this.focusTop(focusTarget);
   };
 
-  /* Urgent: only the advice to contact the GP today. No score, no invitation. */
   PijntestForm.prototype.renderUrgent = function (view, result) {
     var message = result.triage_message;
     var heading = h("h3", { class: "pt-urgent-title", tabindex: "-1", text: message.title });
@@ -883,20 +1060,369 @@
     ]);
   };
 
+  /* The invitation, with the slot for the intake form; returns {slot, titleId}, or null without one. */
   PijntestForm.prototype.renderCallToAction = function (view, callToAction) {
-    if (!callToAction) return;
+    if (!callToAction) return null;
+    var titleId = this.id + "-invitation";
+    var slot = h("div", { class: "pt-intake", "data-pijntest-intake": true });
     append(
       view,
       h(
         "div",
         { class: "pt-cta" },
-        h("h4", { class: "pt-cta-title", text: callToAction.title }),
+        h("h4", { class: "pt-cta-title", id: titleId, text: callToAction.title }),
         h("p", { text: callToAction.text }),
-        // The intake form ("Plan een intakegesprek", POST /intake) is mounted here once the API offers it.
-        h("div", { class: "pt-intake", "data-pijntest-intake": true })
+        slot
       )
     );
+    return { slot: slot, titleId: titleId };
   };
+
+  /* The intake form in the invitation, prefilled from the test. Never after an urgent result: that result has
+     no invitation at all. After "see your GP first" the form waits behind a button, so that it does not crowd
+     out the advice to see the GP first, yet is there for whoever has already been or wants to plan ahead. */
+  PijntestForm.prototype.offerIntake = function (invitation, result) {
+    if (result.triage === "urgent") return;
+    var options = {
+      api: this.api,
+      questionnaire: this.questionnaire,
+      labelledBy: invitation.titleId,
+      level: 5,
+      intro: TEXTS.intake.introPrefilled,
+      name: this.nameInput.value.trim(),
+      email: this.emailInput.value.trim(),
+      submissionId: this.submissionId,
+      triage: result.triage
+    };
+    if (result.triage !== "see_gp") {
+      new IntakeForm(invitation.slot, options);
+      return;
+    }
+    var panel = h("div", { class: "pt-intake-panel", id: this.id + "-intake", hidden: true });
+    var toggle = h("button", {
+      type: "button",
+      class: "pt-button",
+      "aria-expanded": "false",
+      "aria-controls": panel.id,
+      text: TEXTS.intake.open
+    });
+    var form = null;
+    options.onSent = function () { toggle.hidden = true; };
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      panel.hidden = !open;
+      if (open && !form) form = new IntakeForm(panel, options); // opened now: that is when it started
+    });
+    append(invitation.slot, [toggle, panel]);
+  };
+
+  /* Only the intake form, under a heading of its own. Opened from a #intake link, it offers the test too. */
+  PijntestForm.prototype.renderIntakeOnly = function (questionnaire) {
+    var self = this;
+    var titleId = self.id + "-title";
+    self.questionnaire = questionnaire;
+    append(self.header, [
+      h("h2", { class: "pt-title", id: titleId, text: TEXTS.intake.title }),
+      h("p", { class: "pt-intro", text: TEXTS.intake.intro })
+    ]);
+    if (!self.intakeOnly) {
+      var toTest = h("button", { type: "button", class: "pt-button pt-button--secondary", text: TEXTS.intake.takeTest });
+      toTest.addEventListener("click", function () {
+        self.header.textContent = "";
+        self.body.textContent = "";
+        self.render(questionnaire);
+        self.focusTop(self.steps[0].heading);
+      });
+      var intro = h("span", { text: TEXTS.intake.takeTestIntro });
+      append(self.header, h("p", { class: "pt-intake-switch" }, intro, " ", toTest));
+    }
+    self.header.hidden = false;
+    var slot = h("div", { class: "pt-intake pt-intake--alone", "data-pijntest-intake": true });
+    append(self.body, slot);
+    new IntakeForm(slot, { api: self.api, questionnaire: questionnaire, labelledBy: titleId, level: 3 });
+    // The page has no element called "intake" for the browser to scroll to: the form takes its place.
+    if (!self.intakeOnly) self.container.scrollIntoView({ block: "start" });
+  };
+
+  /* ---------- the intake form ---------- */
+
+  /* "Plan een intakegesprek" (POST /intake) in `root`. options: api, questionnaire (GET /pijntest: the consent
+     text and version), labelledBy (the id of its heading), level (of the confirmation's heading), intro, and
+     after a Pijntest: name, email, submissionId, triage, onSent. */
+  function IntakeForm(root, options) {
+    this.container = root;
+    this.id = "pt" + ++instances;
+    this.api = options.api;
+    this.options = options;
+    this.fields = {};
+    this.requestId = null; // made once, on the first send, and reused on every retry
+    this.startedAt = Date.now();
+    this.sending = false;
+    this.texts = { submit: TEXTS.intake.submit, sending: TEXTS.intake.sending, busy: TEXTS.intake.busy };
+    this.render();
+  }
+
+  IntakeForm.prototype.render = function () {
+    var self = this;
+    var T = TEXTS.intake;
+    var options = self.options;
+    self.alert = h("div", { class: "pt-alert", role: "alert", tabindex: "-1" });
+    self.status = h("p", { class: "pt-status", role: "status" });
+    self.form = h("form", {
+      class: "pt-form pt-intake-form",
+      method: "post",
+      novalidate: true,
+      "aria-labelledby": options.labelledBy
+    });
+    var step = { fields: [], section: self.form, summary: h("div", { class: "pt-summary", tabindex: "-1", hidden: true }) };
+    self.step = step;
+    append(self.form, step.summary);
+
+    self.renderNameAndEmail(step, options);
+    self.wayInputs = self.renderChoices("preferred_contact", {
+      type: "radio",
+      legend: T.contactLegend,
+      layout: "row",
+      choices: CONTACT_WAYS.map(function (way) { return [way, T.contactWays[way]]; }),
+      check: function () { return self.preferredContact() ? null : T.contactMissing; },
+      change: function () { self.updatePhone(); }
+    });
+    self.phoneInput = self.renderTextField(step, "contact.phone", {
+      label: T.phoneLabel,
+      type: "tel",
+      autocomplete: "tel",
+      inputmode: "tel",
+      maxlength: "40",
+      required: false,
+      hint: T.phoneOptional,
+      check: function (value) {
+        if (!value) return self.preferredContact() === "phone" ? T.phoneMissing : null;
+        var digits = value.replace(/\D/g, "").length;
+        return PHONE.test(value) && digits >= 8 && digits <= 15 ? null : T.phoneInvalid;
+      }
+    });
+    self.momentInputs = self.renderChoices("preferred_moments", {
+      type: "checkbox",
+      legend: T.momentsLegend,
+      hint: T.momentsHint,
+      layout: "wide",
+      choices: MOMENTS.map(function (moment) { return [moment, T.moments[moment]]; })
+    });
+    self.messageInput = self.renderTextField(step, "message", {
+      label: T.messageLabel,
+      multiline: true,
+      rows: "5",
+      required: false,
+      hint: T.messageHint,
+      check: function (value) { return codePoints(value) > MAX_MESSAGE ? T.messageTooLong : null; }
+    });
+    self.renderCounter(self.messageInput);
+
+    self.renderConsents(step, consentsOf(options.questionnaire, "intake", INTAKE_PURPOSES), {
+      required: T.consentRequired,
+      optional: TEXTS.consentOptional,
+      missing: T.consentMissing
+    });
+    self.honeypot = self.renderHoneypot(self.form);
+    self.submitButton = h("button", { type: "submit", class: "pt-button", text: T.submit });
+    append(self.form, h("div", { class: "pt-nav" }, self.submitButton));
+    self.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit();
+    });
+
+    append(self.container, [
+      options.intro ? h("p", { class: "pt-intake-intro", text: options.intro }) : null,
+      self.alert,
+      self.status,
+      self.form
+    ]);
+  };
+
+  /* A fieldset of radio buttons or checkboxes. options: type, legend, hint, layout ("row": all in one row,
+     "wide": two to a row), choices ([value, label]), check (else always fine), change. Returns the inputs. */
+  IntakeForm.prototype.renderChoices = function (name, options) {
+    var self = this;
+    var base = self.id + "-" + name;
+    var error = h("p", { class: "pt-field-error", id: base + "-error", hidden: true });
+    var hint = options.hint ? h("p", { class: "pt-hint", id: base + "-hint", text: options.hint }) : null;
+    var list = h("div", { class: "pt-options pt-options--" + options.layout });
+    var inputs = options.choices.map(function (choice, index) {
+      var input = h("input", { type: options.type, name: base, id: base + "-" + index, value: choice[0] });
+      input.addEventListener("change", function () {
+        self.clearFieldError(name);
+        if (options.change) options.change();
+      });
+      append(list, h("label", { class: "pt-option", for: input.id }, input, h("span", { text: choice[1] })));
+      return input;
+    });
+    var fieldset = h(
+      "fieldset",
+      { class: "pt-question", id: base, "aria-describedby": hint ? hint.id : null },
+      h("legend", { class: "pt-legend", text: options.legend }),
+      hint,
+      error,
+      list
+    );
+    self.register(self.step, name, {
+      error: error,
+      container: fieldset,
+      describe: fieldset,
+      hint: hint,
+      label: options.legend,
+      focus: function () { return fieldset.querySelector("input:checked") || inputs[0]; },
+      check: options.check || function () { return null; }
+    });
+    append(self.form, fieldset);
+    return inputs;
+  };
+
+  /* How many characters are left: shown as the visitor types, read out once they pause. */
+  IntakeForm.prototype.renderCounter = function (textarea) {
+    var T = TEXTS.intake;
+    var shown = h("p", { class: "pt-counter", "aria-hidden": "true" });
+    var spoken = h("p", { class: "pt-visually-hidden", "aria-live": "polite" });
+    var timer = null;
+    var update = function () {
+      var left = MAX_MESSAGE - codePoints(textarea.value);
+      if (left >= 0) shown.textContent = left === 1 ? T.charLeft : fill(T.charsLeft, { n: formatNumber(left) });
+      else shown.textContent = left === -1 ? T.charOver : fill(T.charsOver, { n: formatNumber(-left) });
+      shown.classList.toggle("pt-counter--over", left < 0);
+    };
+    textarea.addEventListener("input", function () {
+      update();
+      clearTimeout(timer);
+      timer = setTimeout(function () { spoken.textContent = shown.textContent; }, 1000);
+    });
+    update();
+    append(textarea.parentNode, [shown, spoken]);
+  };
+
+  IntakeForm.prototype.preferredContact = function () {
+    var chosen = this.wayInputs.filter(function (input) { return input.checked; })[0];
+    return chosen ? chosen.value : null;
+  };
+
+  /* The phone number is needed only to be called back: its hint and requiredness follow the choice. */
+  IntakeForm.prototype.updatePhone = function () {
+    var needed = this.preferredContact() === "phone";
+    this.phoneInput.required = needed;
+    this.fields["contact.phone"].hint.textContent = needed ? TEXTS.intake.phoneNeeded : TEXTS.intake.phoneOptional;
+    if (!needed && !this.phoneInput.value.trim()) this.clearFieldError("contact.phone");
+  };
+
+  IntakeForm.prototype.submit = function () {
+    if (this.sending) return;
+    this.clearAlert();
+    if (this.checkStep(this.step)) this.send();
+  };
+
+  IntakeForm.prototype.payload = function () {
+    var contact = { name: this.nameInput.value.trim(), email: this.emailInput.value.trim() };
+    var phone = this.phoneInput.value.trim();
+    if (phone) contact.phone = phone;
+    var body = {
+      request_id: this.requestId,
+      contact: contact,
+      preferred_contact: this.preferredContact(),
+      preferred_moments: this.momentInputs
+        .filter(function (input) { return input.checked; })
+        .map(function (input) { return input.value; }),
+      consent: {
+        contact: Boolean(this.consents.contact && this.consents.contact.checked),
+        version: this.options.questionnaire.consent_version
+      },
+      website: this.honeypot.value,
+      started_at: this.startedAt
+    };
+    var message = this.messageInput.value.trim();
+    if (message) body.message = message;
+    if (this.options.submissionId) body.submission_id = this.options.submissionId;
+    return body;
+  };
+
+  IntakeForm.prototype.send = function () {
+    var self = this;
+    if (!self.requestId) self.requestId = uuid4();
+    var sent = self.payload();
+    var body = JSON.stringify(sent);
+    self.setSending(true, self.texts);
+    wait(Math.max(0, self.startedAt + MIN_FILL_MS - Date.now()))
+      .then(function () { return postJson(self.api + "/intake", body, self.status, self.texts); })
+      .then(
+        function (outcome) {
+          self.setSending(false, self.texts);
+          self.handleResponse(outcome.status, outcome.json, sent);
+        },
+        function () {
+          self.setSending(false, self.texts);
+          self.showAlert({ title: TEXTS.intake.sendFailed, text: TEXTS.intake.sendFailedHelp });
+        }
+      );
+  };
+
+  IntakeForm.prototype.handleResponse = function (status, json, sent) {
+    if (status === 202) {
+      this.showConfirmation(json && json.status === "requested" ? sent : null);
+    } else if (status === 422 && json && Array.isArray(json.fields)) {
+      this.showServerErrors(json);
+    } else {
+      this.showAlert({ title: apiMessage(status, json, TEXTS.intake.statusFallback) });
+    }
+  };
+
+  /* A 422: each message at its field; what belongs to no field at the top. */
+  IntakeForm.prototype.showServerErrors = function (body) {
+    var self = this;
+    var problems = [];
+    var general = [];
+    body.fields.forEach(function (problem) {
+      var field = self.fieldNamed(problem.field);
+      if (field) problems.push({ field: field, message: problem.message });
+      else general.push(problem.message);
+    });
+    if (general.length || !problems.length) {
+      self.showAlert({ title: body.message || TEXTS.statusFallback[422], details: general, focus: false });
+    }
+    self.showFieldErrors(self.step, problems, general.length > 0);
+    if (general.length || !problems.length) self.focusTop(self.alert);
+  };
+
+  /* What happens next, in place of the form. `sent` is the request the API took (null: a bare thank-you). */
+  IntakeForm.prototype.showConfirmation = function (sent) {
+    var D = TEXTS.intake.done;
+    var level = this.options.level || 3;
+    var title = sent ? D.title : TEXTS.intake.accepted;
+    var heading = h("h" + level, { class: "pt-confirmation-title", tabindex: "-1", text: title });
+    var view = h("div", { class: "pt-confirmation" }, heading);
+    if (sent) {
+      var moments = sent.preferred_moments.map(function (moment) { return D.moments[moment]; });
+      var last = moments.pop();
+      var when = last ? fill(D.preferably, { moments: (moments.length ? moments.join(", ") + D.or : "") + last }) : "";
+      append(view, [
+        h("p", { text: fill(D.thanks, { name: sent.contact.name }) }),
+        this.options.triage === "see_gp" ? h("p", { class: "pt-confirmation-gp", text: D.seeGp }) : null,
+        h("h" + Math.min(6, level + 1), { class: "pt-confirmation-next", text: D.nextHeading }),
+        h(
+          "ul",
+          {},
+          h("li", { text: D.next[sent.preferred_contact] + when + "." }),
+          h("li", { text: fill(D.confirmation, { email: sent.contact.email }) }),
+          h("li", { text: D.together })
+        ),
+        h("p", { class: "pt-confirmation-worse", text: D.worse })
+      ]);
+    }
+    this.container.textContent = "";
+    append(this.container, view);
+    if (this.options.onSent) this.options.onSent();
+    this.focusTop(heading);
+  };
+
+  [PijntestForm, IntakeForm].forEach(function (Form) {
+    Object.keys(FormParts).forEach(function (name) { Form.prototype[name] = FormParts[name]; });
+  });
 
   /* ---------- start ---------- */
 

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.support.answers import answers_with
-from tests.support.browser import screenshot, serious_accessibility_violations
-
-
-def described_by_text(locator: Any) -> str:
-    """The text of the elements an element's aria-describedby names, as a screen reader announces them."""
-    return str(
-        locator.evaluate(
-            """element => (element.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean)
-                .map(id => document.getElementById(id).textContent).join(" ")"""
-        )
-    )
+from tests.support.browser import described_by_text, screenshot, serious_accessibility_violations
 
 
 def test_the_whole_test_can_be_done_by_keyboard_in_a_sensible_focus_order(visitor, demo, questionnaire):

@@ -7,20 +7,15 @@ template's gateway adds. Everything else is the real stack.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 from pijnreset.api.errors import ApiError
-from pijnreset.logic.answers import FieldProblem
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
-from infra.local.apigw import HttpResponse
-from infra.local.http import CorsPolicy
-from infra.template import Resolver, load_template
 from tests.support.answers import answers_with
-from tests.support.browser import PijntestPage, origin_of, screenshot
+from tests.support.browser import PijntestPage, screenshot
+from tests.support.gateway import Answer, answer_posts, gateway_answer, lost_connection
 
 
 @pytest.fixture
@@ -32,38 +27,9 @@ def ready_to_send(visitor, demo, questionnaire) -> PijntestPage:
     return visitor
 
 
-def gateway_answer(
-    demo: Any, status: int, code: str, problems: Iterable[tuple[str, str]] = (), headers: dict[str, str] | None = None
-) -> Callable[[Route], None]:
-    """Fulfils a POST /pijntest the way the API and its gateway would answer this error."""
-    error = ApiError(status, code, [FieldProblem(field, kind) for field, kind in problems], headers=dict(headers or {}))
-    page_origin = origin_of(demo.page_url)
-    cors = CorsPolicy.of_template(Resolver(load_template(), parameters={"AllowedOrigin": page_origin}))
-    response = cors.decorate(
-        page_origin,
-        HttpResponse(
-            status,
-            [("Content-Type", "application/json"), *error.headers.items()],
-            json.dumps(error.body(), ensure_ascii=False).encode(),
-        ),
-    )
-
-    def fulfil(route: Route) -> None:
-        route.fulfill(status=response.status, headers=dict(response.headers), body=response.body)
-
-    return fulfil
-
-
-def on_submit(visitor: PijntestPage, demo: Any, answers: list[Callable[[Route], None]]) -> None:
-    """Answers the next POSTs with ``answers``, one each; later ones (and every GET) go to the real API."""
-
-    def handle(route: Route) -> None:
-        if route.request.method == "POST" and answers:
-            answers.pop(0)(route)
-        else:
-            route.fallback()
-
-    visitor.page.route(f"{demo.url}/pijntest", handle)
+def on_submit(visitor: PijntestPage, demo: Any, answers: list[Answer]) -> None:
+    """Answers the next POST /pijntest with ``answers``, one each; later ones (and every GET) go to the real API."""
+    answer_posts(visitor.page, demo, "/pijntest", answers)
 
 
 def submission_ids(visitor: PijntestPage) -> set[str]:
@@ -142,7 +108,7 @@ def test_an_api_that_stays_busy_is_explained_and_the_visitor_can_send_again(read
 
 def test_a_lost_connection_is_explained_and_sending_again_reuses_the_submission_id(ready_to_send, demo):
     visitor = ready_to_send
-    on_submit(visitor, demo, [lambda route: route.abort("connectionreset")])
+    on_submit(visitor, demo, [lost_connection])
     visitor.page.get_by_role("button", name="Bekijk mijn uitslag").click()
 
     expect(visitor.alert()).to_contain_text("We kunnen de Pijntest nu niet bereiken.")

@@ -1,7 +1,8 @@
 """The Pijntest form on the demo landing page, in Debian's Chromium, against the real API with real CORS.
 
 The page and the API are on different ports of 127.0.0.1, so every call is a cross-origin request that the
-API's CORS configuration must allow. Screenshots land in test-artifacts/.
+API's CORS configuration must allow. What the visitor is sent arrives in the stack's local outbox. Screenshots
+land in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.answers import answers_with
-from tests.support.browser import origin_of, screenshot, serious_accessibility_violations
+from tests.support.browser import (
+    email_as_rendered,
+    origin_of,
+    part_of_page,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.support.local_stack import local_stack
 
 BANDS = {"low": "laag", "medium": "gemiddeld", "high": "hoog"}
@@ -33,14 +40,26 @@ def assert_no_serious_accessibility_violations(visitor: Any, name: str) -> None:
     assert serious_accessibility_violations(visitor.page, name) == []
 
 
-def test_a_visitor_completes_the_test_and_sees_the_result_the_api_gave(visitor, demo, served, questionnaire):
+def an_address(name: str = "anna") -> str:
+    """An address of this test's own: the stack and its outbox are shared by every browser test."""
+    return f"{name}.{uuid.uuid4().hex[:8]}@voorbeeld.nl"
+
+
+def sent_to(address: str) -> Any:
+    return lambda email: address in email["to"]
+
+
+def test_a_visitor_completes_the_test_sees_the_result_and_gets_it_by_email(
+    visitor, browser, demo, served, questionnaire
+):
+    address = an_address()
     landing = f"{demo.page_url}?utm_source=nieuwsbrief&utm_medium=email&utm_campaign=voorjaar"
     visitor.open(landing, referer="https://www.zoekmachine.nl/")
     both_sizes(visitor, "form-1-safety")
 
     answers = answers_with(questionnaire, domain_scores=MIXED)
     visitor.answer_all(answers, on_step=lambda number, block: both_sizes(visitor, f"form-{number}-{block}-answered"))
-    visitor.fill_contact()
+    visitor.fill_contact(email=address)
     both_sizes(visitor, "form-4-contact")
     response = visitor.submit()
 
@@ -51,7 +70,7 @@ def test_a_visitor_completes_the_test_and_sees_the_result_the_api_gave(visitor, 
     (sent,) = visitor.submitted_bodies()
     assert sent["submission_id"] == body["submission_id"] == str(uuid.UUID(sent["submission_id"]))
     assert sent["answers"] == answers, "every answer, with the type the API served (0 is not '0')"
-    assert sent["contact"] == {"name": "Anna de Vries", "email": "anna@voorbeeld.nl"}
+    assert sent["contact"] == {"name": "Anna de Vries", "email": address}
     assert sent["consent"] == {"health_data": True, "marketing": False, "version": served["consent_version"]}
     assert sent["source"] == {
         "utm_source": "nieuwsbrief",
@@ -93,7 +112,12 @@ def test_a_visitor_completes_the_test_and_sees_the_result_the_api_gave(visitor, 
         expect(view).to_contain_text(note)
     expect(view.get_by_role("heading", name=result["call_to_action"]["title"])).to_be_visible()
     expect(view).to_contain_text(result["call_to_action"]["text"])
-    expect(view.locator("[data-pijntest-intake]")).to_be_empty()  # where the intake form will go
+    # The invitation holds the intake form, open, with the name and address of the test filled in.
+    intake = visitor.intake_form(result["call_to_action"]["title"])
+    expect(view.locator("[data-pijntest-intake]").get_by_role("form")).to_have_count(1)
+    expect(intake.field("Je naam")).to_have_value("Anna de Vries")
+    expect(intake.field("Je e-mailadres")).to_have_value(address)
+    expect(intake.consent()).not_to_be_checked()
     expect(view).to_contain_text(result["disclaimer"])
     expect(view.locator(".pt-banner, .pt-urgent")).to_have_count(0)
     both_sizes(visitor, "result-none")
@@ -105,16 +129,30 @@ def test_a_visitor_completes_the_test_and_sees_the_result_the_api_gave(visitor, 
     assert visitor.origins_contacted() == {origin_of(demo.page_url), demo.url}
     assert_no_serious_accessibility_violations(visitor, "result-none")
 
+    # The same result by email, sent through the outbox, the queue and SES.
+    (email,) = demo.emails(sent_to(address))
+    assert email["to"] == f"Anna de Vries <{address}>"
+    assert email["subject"] == "Je uitslag van de Pijntest"
+    text = " ".join(email["text"].split())  # the plain-text part is wrapped, its headings in capitals
+    assert result["indication"]["title"].upper() in text
+    assert f"Je totaalscore is {result['total']} van de {result['max_total']}." in text
+    assert result["indication"]["title"] in email["html"]
+    assert f"Je totaalscore is {result['total']} van de {result['max_total']}." in email["html"]
+    assert result["call_to_action"]["title"] in email["html"]
+    email_as_rendered(browser, email, "email-result-desktop")
+    email_as_rendered(browser, email, "email-result-mobile", width=390)
+
 
 @pytest.mark.parametrize(
     ("flags", "crisis_line"),
     [(("red_fever_ill",), False), (("red_bladder_bowel", "red_not_wanting_to_live"), True)],
     ids=["urgent", "urgent-with-crisis-line"],
 )
-def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, questionnaire, demo, flags, crisis_line):
+def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, browser, questionnaire, demo, flags, crisis_line):
+    address = an_address()
     visitor.open(demo.page_url)
     visitor.answer_all(answers_with(questionnaire, domain_scores=MIXED, safety_yes=flags))
-    visitor.fill_contact()
+    visitor.fill_contact(email=address)
     result = visitor.submit().json()["result"]
 
     assert result["triage"] == "urgent"
@@ -137,8 +175,20 @@ def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, questionnai
     expect(view).not_to_contain_text("Totaalscore")
     expect(view).not_to_contain_text("punten")
     expect(view).not_to_contain_text("intake")
+    # Nor an intake form: nothing on the page to fill in or send.
+    expect(view.locator("[data-pijntest-intake]")).to_have_count(0)
+    expect(visitor.page.get_by_role("form")).to_have_count(0)
+    expect(visitor.page.get_by_role("textbox")).to_have_count(0)
+    expect(visitor.page.get_by_role("button")).to_have_count(0)
     both_sizes(visitor, "result-" + ("urgent-crisis-line" if crisis_line else "urgent"))
     assert_no_serious_accessibility_violations(visitor, "result-urgent")
+
+    (email,) = demo.emails(sent_to(address))
+    assert email["subject"] == "Belangrijk: neem vandaag nog contact op met je huisarts"
+    assert message["title"] in email["html"]
+    assert "intake" not in email["text"].lower()
+    if crisis_line:
+        email_as_rendered(browser, email, "email-result-urgent")
 
 
 def test_a_see_gp_flag_puts_the_banner_first_and_changes_the_invitation(visitor_factory, questionnaire, demo):
@@ -149,7 +199,8 @@ def test_a_see_gp_flag_puts_the_banner_first_and_changes_the_invitation(visitor_
         questionnaire, domain_scores=MIXED, safety_yes=("gp_night_pain",), context={"assessed": "no"}
     )
     visitor.answer_all(answers)
-    visitor.fill_contact(marketing=True)
+    address = an_address()
+    visitor.fill_contact(email=address, marketing=True)
     response = visitor.submit()
     result = response.json()["result"]
 
@@ -167,11 +218,31 @@ def test_a_see_gp_flag_puts_the_banner_first_and_changes_the_invitation(visitor_
     assert result["call_to_action"]["title"] == questionnaire.result.call_to_action.see_gp.title
     expect(view.get_by_role("heading", name=result["call_to_action"]["title"])).to_be_visible()
     expect(view).not_to_contain_text(questionnaire.result.call_to_action.none.title)
+    # GP first: the intake form waits behind a button instead of following the advice at once.
+    opener = view.get_by_role("button", name="Plan een intakegesprek")
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    expect(view.get_by_role("textbox")).to_have_count(0)
     visitor.page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(visitor.page, "result-see-gp-desktop")
     visitor.page.set_viewport_size({"width": 390, "height": 844})
     screenshot(visitor.page, "result-see-gp-mobile")
     assert_no_serious_accessibility_violations(visitor, "result-see-gp")
+
+    opener.click()
+    expect(opener).to_have_attribute("aria-expanded", "true")
+    intake = visitor.intake_form(result["call_to_action"]["title"])
+    expect(intake.field("Je e-mailadres")).to_have_value(address)
+    intake.fill(way="Per e-mail", phone=None)
+    assert intake.send().status == 202
+    confirmation = view.locator(".pt-confirmation")
+    expect(confirmation.get_by_role("heading", name="Je aanvraag is verstuurd")).to_be_focused()
+    expect(confirmation).to_contain_text("Bespreek je klachten wel eerst met je huisarts")
+    expect(confirmation).to_contain_text("De coach mailt je binnen twee werkdagen.")
+    expect(opener).to_be_hidden()
+    part_of_page(view.locator(".pt-cta"), "intake-see-gp-confirmation")
+    assert visitor.intake_bodies()[0]["submission_id"] == response.json()["submission_id"]
+    (coach,) = demo.emails(lambda email: email["subject"].startswith("Nieuwe aanvraag") and address in email["text"])
+    assert coach["subject"] == "Nieuwe aanvraag voor een intakegesprek (eerst huisarts)"
 
 
 def test_a_page_on_an_origin_the_api_does_not_allow_is_blocked_and_says_so(visitor):

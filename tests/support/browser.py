@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Request, Response, expect
 
 from tests.support.local_stack import ROOT
 
@@ -66,6 +66,23 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def part_of_page(locator: Locator, name: str) -> Path:
+    """A screenshot of one part of the page (the intake form, say) rather than the whole long page."""
+    path = artifact(f"{name}.png")
+    locator.screenshot(path=str(path))
+    return path
+
+
+def described_by_text(locator: Locator) -> str:
+    """The text of the elements an element's aria-describedby names, as a screen reader announces them."""
+    return str(
+        locator.evaluate(
+            """element => (element.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean)
+                .map(id => document.getElementById(id).textContent).join(" ")"""
+        )
+    )
+
+
 def serious_accessibility_violations(page: Page, name: str) -> list[str]:
     """axe-core on the page as it is now; the full report is kept under test-artifacts/."""
     results = Axe().run(page)
@@ -85,6 +102,83 @@ def origin_of(url: str) -> str:
 
 def is_submit(request: Request) -> bool:
     return request.method == "POST" and urlsplit(request.url).path == "/pijntest"
+
+
+def is_intake(request: Request) -> bool:
+    return request.method == "POST" and urlsplit(request.url).path == "/intake"
+
+
+def email_as_rendered(browser: Browser, email: Mapping[str, Any], name: str, *, width: int = 760) -> Path:
+    """Opens an email's HTML part the way a mail client shows it (a page of its own) and screenshots it."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_content(str(email["html"]), wait_until="load")
+        return screenshot(page, name)
+    finally:
+        context.close()
+
+
+@dataclass
+class IntakeForm:
+    """The intake form ("Plan een intakegesprek") as a visitor uses it: by its labels."""
+
+    page: Page
+    form: Locator
+    consent_text: str
+
+    def field(self, label: str) -> Locator:
+        return self.form.get_by_label(label, exact=True)
+
+    def read_for_a_while(self, seconds: int = 5) -> None:
+        """Time passes on the visitor's clock, as it does for a person reading the form before sending it."""
+        self.page.clock.fast_forward(seconds * 1000)
+
+    def fill(
+        self,
+        *,
+        way: str = "Telefonisch",
+        phone: str | None = "06 12345678",
+        moments: tuple[str, ...] = (),
+        message: str | None = None,
+        consent: bool = True,
+    ) -> None:
+        self.read_for_a_while()
+        self.form.get_by_role("radio", name=way, exact=True).check()
+        if phone is not None:
+            self.field("Je telefoonnummer").fill(phone)
+        for moment in moments:
+            self.form.get_by_role("checkbox", name=moment, exact=True).check()
+        if message is not None:
+            self.field("Wil je de coach alvast iets vertellen?").fill(message)
+        if consent:
+            self.consent().check()
+
+    def consent(self) -> Locator:
+        return self.form.get_by_role("checkbox", name=self.consent_text, exact=True)
+
+    def send_button(self) -> Locator:
+        return self.form.get_by_role("button", name="Verstuur mijn aanvraag")
+
+    def send(self) -> Response:
+        """Sends the request and returns the API's final response to it."""
+        with self.page.expect_response(lambda response: is_intake(response.request)) as response:
+            self.send_button().click()
+        return response.value
+
+    def summary(self) -> Locator:
+        return self.form.locator(".pt-summary")
+
+    @property
+    def around(self) -> Locator:
+        """What holds the form, its messages for the whole request (alert, status) and, once sent, the confirmation."""
+        return self.form.locator("xpath=..")
+
+    def alert(self) -> Locator:
+        return self.around.get_by_role("alert").first
+
+    def status(self) -> Locator:
+        return self.around.get_by_role("status")
 
 
 @dataclass
@@ -170,6 +264,14 @@ class PijntestPage:
 
     def submitted_bodies(self) -> list[dict[str, Any]]:
         return [request.post_data_json for request in self.requests if is_submit(request)]
+
+    def intake_bodies(self) -> list[dict[str, Any]]:
+        return [request.post_data_json for request in self.requests if is_intake(request)]
+
+    def intake_form(self, heading: str) -> IntakeForm:
+        """The intake form named by the heading it sits under (the invitation's title, or its own)."""
+        consent = next(consent["text"] for consent in self.questionnaire["consents"] if consent["form"] == "intake")
+        return IntakeForm(self.page, self.page.get_by_role("form", name=heading), consent)
 
     def origins_contacted(self) -> set[str]:
         return {origin_of(request.url) for request in self.requests if not request.url.startswith("data:")}

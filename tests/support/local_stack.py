@@ -10,10 +10,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"ready: (http://\S+)")
@@ -32,6 +35,21 @@ class RunningStack:
     url: str
     page_url: str
     output: list[str] = field(default_factory=list)
+
+    def emails(
+        self, matching: Callable[[dict[str, Any]], bool] = lambda email: True, count: int = 1, timeout: float = 15
+    ) -> list[dict[str, Any]]:
+        """The emails in the local outbox (newest first) that match, as soon as there are ``count`` of them.
+
+        The sender delivers asynchronously, so this asks ``/_dev/outbox`` until they are there or time runs out.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            outbox = requests.get(f"{self.url}/_dev/outbox", timeout=10).json()
+            found = [email for email in outbox if matching(email)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
 
     def stop(self, timeout: float = 15) -> int:
         if self.process.poll() is None:
