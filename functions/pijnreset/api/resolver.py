@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from pijnreset.api.errors import ApiError, problems_from_pydantic
 from pijnreset.logic.answers import FieldProblem
+from pijnreset.models.api import ErrorResponse
 from pijnreset.observability import logger
 
 MAX_BODY_BYTES = 16 * 1024
@@ -38,8 +39,9 @@ _UNAVAILABLE_CODES = {
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def build_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+def build_resolver(*, validate: bool = True) -> APIGatewayHttpResolver:
+    """``validate``: parse and validate the routes' declared parameters and bodies (off for routes that take none)."""
+    app = APIGatewayHttpResolver(enable_validation=validate)
 
     # Powertools' decorators are untyped; the handlers below are typed and tested.
     @app.exception_handler(ApiError)  # type: ignore[misc]
@@ -59,13 +61,30 @@ def build_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler([ClientError, BotoCoreError])  # type: ignore[misc]
     def _aws_unavailable(error: Exception) -> Response[Any]:
-        code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
-        if isinstance(error, ClientError) and code not in _UNAVAILABLE_CODES:
+        if not aws_unavailable(error):
             raise error
-        logger.warning("AWS unavailable, asking the client to retry", extra={"aws_error": code or type(error).__name__})
         return error_response(ApiError(503, "service_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}))
 
     return app
+
+
+def aws_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) means AWS is throttling or down for now; logs it when so."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, BotoCoreError):
+            code = type(cause).__name__
+            break
+        if isinstance(cause, ClientError):
+            code = cause.response.get("Error", {}).get("Code", "")
+            if code not in _UNAVAILABLE_CODES:
+                return False
+            break
+        cause = cause.__cause__
+    else:
+        return False
+    logger.warning("AWS unavailable, asking the client to retry", extra={"aws_error": code})
+    return True
 
 
 def error_response(error: ApiError) -> Response[Any]:
@@ -84,6 +103,36 @@ def json_response(status: int, body: Any) -> Response[Any]:
 def openapi_response(description: str, model: type[BaseModel]) -> OpenAPIResponse:
     """One documented response of a route, for the generated OpenAPI spec."""
     return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
+
+
+def unavailable_response() -> OpenAPIResponse:
+    return {
+        **openapi_response(
+            "DynamoDB throttled or unavailable: retry after Retry-After seconds, with the same id", ErrorResponse
+        ),
+        "headers": RETRY_AFTER_HEADER,
+    }
+
+
+def json_body_responses(responses: dict[int, OpenAPIResponse]) -> dict[int, OpenAPIResponse]:
+    """A JSON-body route's own responses plus those every such route can give (see guard_json_body and
+    build_resolver): every 4xx body is an ErrorResponse, never Powertools' HTTPValidationError."""
+    return {
+        **responses,
+        400: openapi_response("The body is not JSON", ErrorResponse),
+        413: openapi_response(f"The body is over {MAX_BODY_BYTES} bytes", ErrorResponse),
+        415: openapi_response("The Content-Type is not application/json", ErrorResponse),
+        422: openapi_response("Invalid fields, each named with a Dutch message", ErrorResponse),
+        503: unavailable_response(),
+    }
 
 
 def guard_json_body(app: APIGatewayHttpResolver) -> LambdaHandler:
