@@ -13,12 +13,14 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help setup dev test lint typecheck bench clean
+.PHONY: help setup dev test lint typecheck bench openapi clean
 
 help:
 	@echo "make dev    - run the whole funnel locally on embedded AWS: API on http://127.0.0.1:3000 (PORT),"
 	@echo "              demo landing page with the Pijntest form on http://127.0.0.1:8000 (PAGE_PORT)"
 	@echo "make test   - lint, type-check and run every test"
+	@echo "make bench  - measure cold starts, AWS calls, timings, cost and a load run; print one table"
+	@echo "make openapi - regenerate openapi.json from the handlers' routes"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -47,6 +49,9 @@ bench: setup
 	$(BIN)/python -m bench.cold_start
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.email_render
+
+openapi: setup
+	$(BIN)/python -m infra.openapi
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
