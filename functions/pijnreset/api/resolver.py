@@ -156,9 +156,15 @@ def _body_problem(event: dict[str, Any]) -> ApiError | None:
         return ApiError(415, "unsupported_media_type", [FieldProblem("content-type", "unsupported_media_type")])
     body = event.get("body") or ""
     try:
-        size = len(base64.b64decode(body, validate=True)) if event.get("isBase64Encoded") else len(body.encode())
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
     except ValueError:
         return ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")])
-    if size > MAX_BODY_BYTES:
+    if len(raw) > MAX_BODY_BYTES:
         return ApiError(413, "payload_too_large", [FieldProblem("body", "too_large")])
+    try:
+        # JSON is UTF-8 (RFC 8259); API Gateway passes other bytes base64-encoded, which Powertools would
+        # decode as UTF-8 and fail on with a 500.
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")])
     return None
