@@ -36,6 +36,13 @@ _UNAVAILABLE_CODES = {
     "TransactionInProgressException",
 }
 
+_UNAVAILABLE_CANCELLATIONS = {
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+    "RequestLimitExceeded",
+    "TransactionConflict",
+}
+
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -77,7 +84,14 @@ def aws_unavailable(error: BaseException) -> bool:
             break
         if isinstance(cause, ClientError):
             code = cause.response.get("Error", {}).get("Code", "")
-            if code not in _UNAVAILABLE_CODES:
+            if code == "TransactionCanceledException":
+                # A transaction throttled, or still conflicting with a concurrent one, is cancelled with
+                # these reasons instead of failing with its own error code.
+                reasons = {str(reason.get("Code")) for reason in cause.response.get("CancellationReasons", [])}
+                if not reasons & _UNAVAILABLE_CANCELLATIONS or "ConditionalCheckFailed" in reasons:
+                    return False
+                code = "TransactionCanceled:" + ",".join(sorted(reasons & _UNAVAILABLE_CANCELLATIONS))
+            elif code not in _UNAVAILABLE_CODES:
                 return False
             break
         cause = cause.__cause__

@@ -85,8 +85,11 @@ class PersonData:
                     },
                 ]
             )
-        except self._client.exceptions.TransactionCanceledException:
-            return False  # unknown address, or a confirmation already went out this hour
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons:
+                return False  # unknown address, or a confirmation already went out this hour
+            raise  # throttled or conflicting: the client retries (503), known address or not
         return True
 
     def _partition(self, pk: str) -> Any:
