@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"ready: (http://\S+)")
+MOTO = re.compile(r"AWS on moto at (http://[^\s)]+)")
 PAGE = re.compile(r"demo landing page: (http://\S+)")
 
 
@@ -32,6 +33,15 @@ class RunningStack:
     url: str
     page_url: str
     output: list[str] = field(default_factory=list)
+
+    @property
+    def moto_endpoint(self) -> str:
+        """Where the stack's embedded AWS listens, for checking what it stored."""
+        for line in self.output:
+            found = MOTO.search(line)
+            if found:
+                return found.group(1)
+        raise RuntimeError("the stack did not say where moto listens")
 
     def stop(self, timeout: float = 15) -> int:
         if self.process.poll() is None:
