@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.exceptions import BotoCoreError, ClientError
 
-from pijnreset.api.resolver import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
+from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.content.pages import Pages
 from pijnreset.logic.tokens import Purpose, TokenClaims, TokenError, verify
 

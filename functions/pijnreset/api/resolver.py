@@ -19,30 +19,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from pijnreset.api.errors import ApiError, problems_from_pydantic
+from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.models.api import ErrorResponse
-from pijnreset.observability import logger
 
 MAX_BODY_BYTES = 16 * 1024
-RETRY_AFTER_SECONDS = "5"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
-# AWS errors that mean "not now" rather than "never": the client's retry with the same id succeeds later.
-_UNAVAILABLE_CODES = {
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "ThrottlingException",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "TransactionInProgressException",
-}
-
-_UNAVAILABLE_CANCELLATIONS = {
-    "ThrottlingError",
-    "ProvisionedThroughputExceeded",
-    "RequestLimitExceeded",
-    "TransactionConflict",
-}
-
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -75,32 +57,6 @@ def build_resolver(*, validate: bool = True) -> APIGatewayHttpResolver:
     return app
 
 
-def aws_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` (or what caused it) means AWS is throttling or down for now; logs it when so."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, BotoCoreError):
-            code = type(cause).__name__
-            break
-        if isinstance(cause, ClientError):
-            code = cause.response.get("Error", {}).get("Code", "")
-            if code == "TransactionCanceledException":
-                # A transaction throttled, or still conflicting with a concurrent one, is cancelled with
-                # these reasons instead of failing with its own error code.
-                reasons = {str(reason.get("Code")) for reason in cause.response.get("CancellationReasons", [])}
-                if not reasons & _UNAVAILABLE_CANCELLATIONS or "ConditionalCheckFailed" in reasons:
-                    return False
-                code = "TransactionCanceled:" + ",".join(sorted(reasons & _UNAVAILABLE_CANCELLATIONS))
-            elif code not in _UNAVAILABLE_CODES:
-                return False
-            break
-        cause = cause.__cause__
-    else:
-        return False
-    logger.warning("AWS unavailable, asking the client to retry", extra={"aws_error": code})
-    return True
-
-
 def error_response(error: ApiError) -> Response[Any]:
     return Response(
         status_code=error.status,
@@ -117,14 +73,6 @@ def json_response(status: int, body: Any) -> Response[Any]:
 def openapi_response(description: str, model: type[BaseModel]) -> OpenAPIResponse:
     """One documented response of a route, for the generated OpenAPI spec."""
     return {"description": description, "content": {"application/json": {"model": model}}}
-
-
-RETRY_AFTER_HEADER: dict[str, Any] = {
-    "Retry-After": {
-        "description": "Seconds to wait before retrying",
-        "schema": {"type": "string", "pattern": "^[0-9]+$"},
-    }
-}
 
 
 def unavailable_response() -> OpenAPIResponse:
