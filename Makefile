@@ -46,9 +46,7 @@ test: lint typecheck
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python -m bench.cold_start
-	$(BIN)/python -m bench.scoring
-	$(BIN)/python -m bench.email_render
+	UV=$(UV) $(BIN)/python -m bench
 
 openapi: setup
 	$(BIN)/python -m infra.openapi
