@@ -34,7 +34,7 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
     from tests.conftest import LOCAL_CREDENTIALS  # noqa: F401 - the credentials for reading moto
     from tests.support.local_stack import local_stack
     from tests.support.payloads import changed, submission
-    from tests.support.stack_state import emails_sent, items, settle
+    from tests.support.stack_state import emails_sent, items, sent_count, settle
 
     with local_stack("--param", "SesMaxSendRate=1000") as stack:
         questionnaire = requests.get(f"{stack.url}/pijntest", timeout=30).json()
@@ -67,10 +67,7 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
             list(pool.map(send, plan))
         sending = time.perf_counter() - started
 
-        def sent_count() -> int:
-            return len(emails_sent(stack.url))
-
-        sent = settle(sent_count, lambda count: count >= submissions, timeout=600, quiet=5)
+        sent = settle(lambda: sent_count(stack.url), lambda count: count >= submissions, timeout=600, quiet=5)
         drained = time.perf_counter() - started
         stored = [item for item in items(stack.moto_endpoint) if str(item.get("email", "")).startswith("load-")]
         all_items = items(stack.moto_endpoint)

@@ -36,6 +36,15 @@ def emails_sent(api_url: str) -> list[tuple[str, str]]:
     return [(email["to"], email["subject"]) for email in answer.json()]
 
 
+def sent_count(api_url: str) -> int:
+    """How many emails SES accepted, cheaply: for polling while the pipeline runs."""
+    import requests
+
+    answer = requests.get(f"{api_url}/_dev/outbox/count", timeout=60)
+    answer.raise_for_status()
+    return int(answer.json()["sent"])
+
+
 def settle(
     read: Callable[[], Any],
     ready: Callable[[Any], bool] = lambda _: True,
