@@ -21,13 +21,15 @@ PYTHON313 ?= $(or $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/d
 	$(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13))))
 BUILD_DIR ?= .aws-sam/build
 
-.PHONY: help setup tools dev test lint typecheck build tools-lock bench clean
+.PHONY: help setup tools dev test lint typecheck build tools-lock bench openapi clean
 
 help:
 	@echo "make dev    - run the whole funnel locally on embedded AWS: API on http://127.0.0.1:3000 (PORT),"
 	@echo "              demo landing page with the Pijntest form on http://127.0.0.1:8000 (PAGE_PORT)"
 	@echo "make test   - lint, type-check and run every test"
 	@echo "make build  - sam build for python3.13 on arm64 into $(BUILD_DIR) (then: sam deploy --guided)"
+	@echo "make bench  - measure cold starts, AWS calls, timings, cost and a load run; print one table"
+	@echo "make openapi - regenerate openapi.json from the handlers' routes"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -77,9 +79,10 @@ tools-lock: | $(UV)
 	done
 
 bench: setup
-	$(BIN)/python -m bench.cold_start
-	$(BIN)/python -m bench.scoring
-	$(BIN)/python -m bench.email_render
+	UV=$(UV) $(BIN)/python -m bench
+
+openapi: setup
+	$(BIN)/python -m infra.openapi
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .aws-sam

@@ -1,11 +1,19 @@
-"""Cold init of every handler in template.yaml against a bare handler, side by side in one run.
+"""Cold start of every function in template.yaml, against a bare handler, side by side in one run.
 
-A fresh interpreter per sample. "Init" is what Lambda's init phase does for our code: import the handler
-module, which creates its AWS clients. The bare handler imports only boto3 and creates the same clients
-(found by looking inside the real handler after import). Samples alternate bare/handler so that machine
-noise hits both alike; the ratio is of medians. Peak memory is the child's max RSS.
+Each sample is a fresh interpreter on the Lambda-like package (bench/package.py: Python 3.13 when pyenv
+has it, only the runtime dependencies, byte-compiled). "Init" is what Lambda's init phase runs of our
+code: importing the handler module, which creates its AWS clients. The bare handler imports only boto3
+and creates the same clients (found by looking inside the real handler after import). Samples alternate
+bare/real so that machine noise hits both alike; a ratio is the median of each sample's ratio to the bare
+sample run just before it.
 
-    python -m bench.cold_start [--samples N]
+"First request" is the init plus one real invocation of the handler with a realistic event (a valid
+submission, a fresh email job, a signed link, ...), so work deferred from init to the first request
+shows up there. AWS is moto's server in this process with the template's resources: the child talks
+to it over loopback HTTP through AWS_ENDPOINT_URL, as the local stack does. Two more invocations in the
+same child give the warm duration. Peak memory is the child's max RSS (after init, and at the end).
+
+    python -m bench.cold_start [--samples N] [--json]
 """
 
 from __future__ import annotations
@@ -16,93 +24,347 @@ import os
 import statistics
 import subprocess
 import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from bench.package import Package, build
+from bench.support import http_event, queue_event, setup_paths, stream_event
 
 ROOT = Path(__file__).resolve().parents[1]
+TOKEN_KEY = "bench-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - moto only
+WARM_REQUESTS = 2
 
-_MEASURE = r"""
-import gc, json, resource, sys, time, importlib
+_CHILD = r"""
+import gc, json, resource, sys, time, importlib, uuid
+
+class Counting:
+    def __init__(self, stream):
+        self.stream, self.written = stream, 0
+    def write(self, text):
+        self.written += len(text.encode("utf-8", "replace"))
+        return self.stream.write(text)
+    def flush(self):
+        self.stream.flush()
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+class Context:
+    def __init__(self, name, memory):
+        self.function_name, self.memory_limit_in_mb, self.function_version = name, memory, "$LATEST"
+        self.invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:" + name
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name, self.log_stream_name = "/aws/lambda/" + name, "bench"
+    def get_remaining_time_in_millis(self):
+        return 10000
+
+def rss():
+    # The peak of this process since exec (ru_maxrss would carry the forking parent's peak over exec).
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+spec = json.loads(sys.stdin.read())
+out = sys.stdout
+sys.stdout = Counting(out)
 started = time.perf_counter()
 {body}
-elapsed = time.perf_counter() - started
+init = time.perf_counter() - started
+rss_init = rss()
 import botocore.client
 clients = sorted({{o.meta.service_model.service_name for o in gc.get_objects()
                   if isinstance(o, botocore.client.BaseClient)}})
-print(json.dumps({{"seconds": elapsed, "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "clients": clients}}))
+# Time spent waiting on AWS (here moto's server), to tell our code's time from the calls' latency.
+aws = {{"seconds": 0.0, "calls": 0}}
+original_call = botocore.client.BaseClient._make_api_call
+def timed_call(self, operation, params):
+    began = time.perf_counter()
+    try:
+        return original_call(self, operation, params)
+    finally:
+        aws["seconds"] += time.perf_counter() - began
+        aws["calls"] += 1
+botocore.client.BaseClient._make_api_call = timed_call
+durations, aws_seconds, aws_calls, statuses, log_bytes = [], [], [], [], []
+for event in spec["events"]:
+    before = sys.stdout.written
+    aws["seconds"], aws["calls"] = 0.0, 0
+    began = time.perf_counter()
+    result = handler(event, Context(spec["name"], spec["memory"]))
+    durations.append(time.perf_counter() - began)
+    aws_seconds.append(aws["seconds"])
+    aws_calls.append(aws["calls"])
+    log_bytes.append(sys.stdout.written - before)
+    if isinstance(result, dict) and "statusCode" in result:
+        statuses.append(result["statusCode"])
+    elif isinstance(result, dict) and result.get("batchItemFailures"):
+        statuses.append("failures")
+    else:
+        statuses.append("ok")
+sys.stdout = out
+print(json.dumps({{"init": init, "durations": durations, "aws_seconds": aws_seconds, "aws_calls": aws_calls,
+                  "statuses": statuses, "log_bytes": log_bytes,
+                  "rss_init": rss_init, "rss_end": rss(), "clients": clients}}))
 """
 
-
-def _environment() -> dict[str, str]:
-    from infra.functions import shared_environment
-    from infra.local.stack import LOCAL_CREDENTIALS
-    from infra.resources import name_locally
-    from infra.template import Resolver, load_template
-
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "functions")}
-    environment.update(LOCAL_CREDENTIALS)
-    environment.update(shared_environment(name_locally(Resolver(load_template()))))
-    return environment
+_REAL = "module = importlib.import_module({module!r})\nhandler = module.{function}"
+_BARE = "import boto3\n{clients}handler = None"
 
 
-def _run(body: str, environment: dict[str, str]) -> dict[str, object]:
+def _run(package: Package, body: str, spec: dict[str, Any], environment: dict[str, str]) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-c", _MEASURE.format(body=body)],
+        [package.python, "-c", _CHILD.format(body=body)],
+        input=json.dumps(spec),
         capture_output=True,
         text=True,
         env=environment,
-        cwd=ROOT,
-        check=True,
+        cwd="/",
+        check=False,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    if result.returncode != 0:
+        raise RuntimeError(f"{spec['name']}: the child failed:\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def measure(samples: int) -> list[dict[str, object]]:
-    from infra.functions import local_functions
-    from infra.resources import name_locally
-    from infra.template import Resolver, load_template
+class Fixtures:
+    """Fresh, realistic events for each function, made through the real handlers in this process."""
 
-    environment = _environment()
-    rows = []
-    for function in local_functions(name_locally(Resolver(load_template()))):
-        module = function.handler.rsplit(".", 1)[0]
-        handler_body = f"importlib.import_module({module!r})"
-        clients = _run(handler_body, environment)["clients"]
-        assert isinstance(clients, list)
-        bare_body = "import boto3\n" + "".join(f"boto3.client({service!r})\n" for service in clients)
-        bare, real = [], []
-        for _ in range(samples):
-            bare.append(_run(bare_body, environment))
-            real.append(_run(handler_body, environment))
-        bare_median = statistics.median(float(s["seconds"]) for s in bare)  # type: ignore[arg-type]
-        real_median = statistics.median(float(s["seconds"]) for s in real)  # type: ignore[arg-type]
-        rows.append(
-            {
-                "function": function.logical_id,
-                "clients": ",".join(clients) or "-",
-                "bare_ms": bare_median * 1000,
-                "init_ms": real_median * 1000,
-                "ratio": real_median / bare_median,
-                "peak_mib": max(float(s["max_rss_mib"]) for s in real),  # type: ignore[arg-type]
-            }
+    def __init__(self, stack: Any) -> None:
+        from pijnreset.settings import get_settings
+
+        from infra.local.http import CorsPolicy, Gateway
+
+        self.stack = stack
+        self.gateway = Gateway(stack.functions, CorsPolicy.of_template(stack.resolver))
+        self.content = get_settings().content()
+        self.table = get_settings().table_name
+        self.makers: dict[str, Callable[[], dict[str, Any]]] = {
+            "QuestionnaireFunction": lambda: self.http("GET", "/pijntest"),
+            "SubmitFunction": lambda: self.http("POST", "/pijntest", self.submission()),
+            "IntakeFunction": lambda: self.http("POST", "/intake", self.intake()),
+            "OutboxRelayFunction": self.stream_event,
+            "EmailSenderFunction": self.queue_event,
+            "ConfirmFunction": lambda: self.http("GET", f"/confirm?token={self.token('confirm', marketing=True)}"),
+            "UnsubscribeFunction": lambda: self.http("POST", f"/unsubscribe?token={self.token('unsubscribe')}"),
+            "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", {"email": self.person()[0]}),
+            "EraseFunction": lambda: self.http("POST", f"/privacy/erase/confirm?token={self.token('erase')}"),
+            "DueWorkFunction": self.schedule_event,
+            "SesEventsFunction": self.ses_event,
+        }
+
+    def event(self, logical_id: str) -> dict[str, Any]:
+        return self.makers[logical_id]()
+
+    def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
+        from tests.support.payloads import changed, submission
+
+        body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
+        return changed(body, "contact.email", email or f"bench-{uuid.uuid4().hex[:12]}@example.nl")
+
+    def intake(self) -> dict[str, Any]:
+        from tests.support.payloads import intake_request
+
+        return intake_request(email=f"bench-{uuid.uuid4().hex[:12]}@example.nl")
+
+    def person(self, marketing: bool = False) -> tuple[str, str]:
+        """A new visitor who took the test: (email, lead id)."""
+        from pijnreset.logic.identity import lead_id_for
+
+        body = self.submission(marketing=marketing)
+        answer = self.gateway.handle(
+            "POST", "/pijntest", "", [("content-type", "application/json")], json.dumps(body).encode()
         )
-    return rows
+        assert answer.status == 201, answer.body
+        email = body["contact"]["email"]
+        return email, lead_id_for(email)
+
+    def token(self, purpose: Any, marketing: bool = False) -> str:
+        from pijnreset.logic.tokens import sign
+
+        _, lead_id = self.person(marketing=marketing or purpose == "unsubscribe")
+        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600)
+
+    def http(self, method: str, target: str, body: Any = None) -> dict[str, Any]:
+        return http_event(self.gateway.functions, method, target, body)
+
+    def _new_job(self) -> dict[str, Any]:
+        _, lead_id = self.person()
+        jobs = self.stack.client("dynamodb").query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :job)",
+            ExpressionAttributeValues={":pk": {"S": f"LEAD#{lead_id}"}, ":job": {"S": "EMAIL#result#"}},
+        )["Items"]
+        assert jobs, f"no result email job for {lead_id}"
+        return dict(jobs[0])
+
+    def stream_event(self) -> dict[str, Any]:
+        return stream_event(self._new_job())
+
+    def queue_event(self) -> dict[str, Any]:
+        return queue_event(self._new_job())
+
+    def schedule_event(self) -> dict[str, Any]:
+        from infra.local.events import schedule_event
+
+        return schedule_event(datetime.now(UTC))
+
+    def ses_event(self) -> dict[str, Any]:
+        from infra.local.dev_pages import ses_notification, sns_event
+
+        email, _ = self.person()
+        topic = next(
+            value for (_, attribute), value in self.stack.resolver.attributes.items() if attribute == "TopicArn"
+        )
+        return sns_event(topic, ses_notification("bounce", email))
+
+
+def measure(samples: int, rev: str | None = None, compare: str | None = None) -> dict[str, Any]:
+    """``rev``: measure that commit's code; ``compare``: also that commit's init, in the same alternation."""
+    setup_paths()
+    package = build(rev)
+    baseline = build(compare) if compare else None
+    from infra.functions import shared_environment
+    from infra.local.stack import LOCAL_CREDENTIALS, LocalStack
+    from infra.resources import seed_token_key
+
+    stack = LocalStack()
+    stack.start()
+    try:
+        seed_token_key(stack.client("ssm"), shared_environment(stack.resolver), TOKEN_KEY)
+        environment = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": package.pythonpath,
+            "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only
+            "AWS_ENDPOINT_URL": stack.endpoint,
+            **LOCAL_CREDENTIALS,
+            **shared_environment(stack.resolver),
+            # The sender paces itself to the SES quota; back-to-back bench requests would measure its waits.
+            "SES_MAX_SEND_RATE": "1000",
+        }
+        fixtures = Fixtures(stack)
+        rows = [
+            _measure_function(package, function, fixtures, environment, samples, baseline)
+            for function in stack.functions
+        ]
+    finally:
+        stack.stop()
+    return {
+        "python": package.version,
+        "samples": samples,
+        "rev": rev or "working tree",
+        "compare": compare,
+        "rows": rows,
+    }
+
+
+def _measure_function(
+    package: Package,
+    function: Any,
+    fixtures: Fixtures,
+    environment: dict[str, str],
+    samples: int,
+    baseline: Package | None = None,
+) -> dict[str, Any]:
+    module, attribute = function.handler.rsplit(".", 1)
+    real_body = _REAL.format(module=module, function=attribute)
+
+    def spec() -> dict[str, Any]:
+        events = [fixtures.event(function.logical_id) for _ in range(1 + WARM_REQUESTS)]
+        return {"name": function.logical_id, "memory": function.memory_size, "events": events}
+
+    clients = _run(package, real_body, {**spec(), "events": []}, environment)["clients"]
+    bare_body = _BARE.format(clients="".join(f"boto3.client({service!r})\n" for service in clients))
+    bare, real, before = [], [], []
+    for _ in range(samples):
+        bare.append(_run(package, bare_body, {"name": "bare", "memory": 0, "events": []}, environment))
+        real.append(_run(package, real_body, spec(), environment))
+        if baseline is not None:
+            old = {**environment, "PYTHONPATH": baseline.pythonpath}
+            before.append(_run(baseline, real_body, {"name": function.logical_id, "memory": 0, "events": []}, old))
+    statuses = sorted({str(status) for sample in real for status in sample["statuses"]})
+    if not set(statuses) <= {"200", "201", "202", "ok"}:
+        raise RuntimeError(f"{function.logical_id} answered {statuses}: the bench would measure an error path")
+    bare_init = statistics.median(sample["init"] for sample in bare)
+    init = statistics.median(sample["init"] for sample in real)
+    # Ratios pair each sample with the bare one run just before it, so that load drifting over the run
+    # (other jobs on the machine) cancels out; the ratio reported is the median of those pairs.
+    paired = [r["init"] / b["init"] for r, b in zip(real, bare, strict=True)]
+    # Our code's share of a request: its duration less the time spent waiting on AWS (moto here).
+    code = [[d - a for d, a in zip(s["durations"], s["aws_seconds"], strict=True)] for s in real]
+    first_code = statistics.median(c[0] for c in code)
+    warm_code = statistics.median(c for sample in code for c in sample[1:])
+    warm_total = statistics.median(d for sample in real for d in sample["durations"][1:])
+    return {
+        "function": function.logical_id,
+        "memory_mb": function.memory_size,
+        "clients": ",".join(clients) or "-",
+        "bare_ms": bare_init * 1000,
+        "init_ms": init * 1000,
+        "ratio": statistics.median(paired),
+        "first_code_ms": first_code * 1000,
+        "first_ratio": statistics.median(
+            (r["init"] + c[0]) / b["init"] for r, c, b in zip(real, code, bare, strict=True)
+        ),
+        "warm_code_ms": warm_code * 1000,
+        "warm_total_ms": warm_total * 1000,
+        "aws_calls": statistics.median(c for sample in real for c in sample["aws_calls"][1:]),
+        "peak_init_mib": max(sample["rss_init"] for sample in real),
+        "peak_mib": max(sample["rss_end"] for sample in real),
+        "log_bytes": statistics.median(b for sample in real for b in sample["log_bytes"][1:]),
+        "statuses": statuses,
+        **(
+            {
+                "before_ratio": statistics.median(o["init"] / b["init"] for o, b in zip(before, bare, strict=True)),
+                "before_mib": max(sample["rss_init"] for sample in before),
+            }
+            if before
+            else {}
+        ),
+    }
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(
+        f"Cold start of the {result['rev']} on Python {result['python']}, Lambda-like package: median of "
+        f"{result['samples']} fresh processes, bare and handler alternating"
+    )
+    print("Goal: init <= 1.4x the bare handler's, peak memory <= 60 MiB. 1st req and warm: our code's time,")
+    print("without the time waiting on AWS (moto here); +1st ratio: (init + 1st request) / bare init.")
+    print(
+        f"{'function':22} {'clients':24} {'bare ms':>7} {'init ms':>7} {'ratio':>6} {'1st req':>7} "
+        f"{'+1st':>6} {'warm ms':>7} {'calls':>5} {'MiB init':>8} {'MiB end':>7}"
+    )
+    for row in result["rows"]:
+        print(
+            f"{row['function']:22} {row['clients']:24} {row['bare_ms']:7.0f} {row['init_ms']:7.0f} "
+            f"{row['ratio']:5.2f}x {row['first_code_ms']:7.0f} {row['first_ratio']:5.2f}x "
+            f"{row['warm_code_ms']:7.1f} {row['aws_calls']:5.0f} {row['peak_init_mib']:8.1f} {row['peak_mib']:7.1f}"
+            + (
+                f"   {result['compare']}: {row['before_ratio']:.2f}x {row['before_mib']:.1f} MiB"
+                if result["compare"]
+                else ""
+            )
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--samples", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--rev", help="measure the functions' code of this commit instead of the working tree")
+    parser.add_argument("--compare", metavar="REV", help="also measure the init of this commit's code, alternating")
     args = parser.parse_args()
-    rows = measure(args.samples)
-    print(f"Cold init: median of {args.samples} fresh processes, bare and handler alternating")
-    print("Goal: init <= 1.4x the bare handler's, peak memory <= 60 MiB")
-    print(f"{'function':24} {'clients':12} {'bare ms':>8} {'init ms':>8} {'ratio':>6} {'peak MiB':>9}")
-    for row in rows:
-        print(
-            f"{row['function']:24} {row['clients']:12} {row['bare_ms']:8.1f} {row['init_ms']:8.1f} "
-            f"{row['ratio']:5.2f}x {row['peak_mib']:9.1f}"
-        )
+    result = measure(args.samples, args.rev, args.compare)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print_table(result)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,23 +1,22 @@
 """Rendering one result email (HTML with CSS inlined, plain text, MIME), per variant.
 
-    python -m bench.email_render [--rounds N]
+    python -m bench.email_render [--rounds N] [--json]
 Goal: < 5 ms per email.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.support import sample_answers, setup_paths
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=300)
-    args = parser.parse_args()
+def measure(rounds: int) -> dict[str, Any]:
     setup_paths()
     from pijnreset.content.emails import email_templates
     from pijnreset.content.loader import default_templates_dir, load_content
@@ -26,8 +25,7 @@ def main() -> None:
 
     content = load_content("pijntest-v1", default_templates_dir())
     templates = email_templates(default_templates_dir())
-    print("Email render: HTML + CSS inlining + text + MIME, median of", args.rounds, "(goal: < 5 ms)")
-    print(f"{'variant':10} {'median ms':>10} {'p95 ms':>8}")
+    rows = []
     for variant, answers in sample_answers(content.questionnaire).items():
         result = score(content, answers).model_dump(mode="json")
         context = {
@@ -38,7 +36,7 @@ def main() -> None:
             "intake_url": "https://www.pijnresetcoach.nl/pijntest#intake",
         }
         timings = []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             started = time.perf_counter()
             rendered = templates.render("result", result["triage"], context)
             build_message(
@@ -52,8 +50,30 @@ def main() -> None:
             )
             timings.append(time.perf_counter() - started)
         timings.sort()
-        p95 = timings[int(len(timings) * 0.95)]
-        print(f"{variant:10} {statistics.median(timings) * 1000:10.2f} {p95 * 1000:8.2f}")
+        rows.append(
+            {
+                "variant": variant,
+                "median_ms": statistics.median(timings) * 1000,
+                "p95_ms": timings[int(len(timings) * 0.95)] * 1000,
+            }
+        )
+    return {"rounds": rounds, "rows": rows}
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"Email render: HTML + CSS inlining + text + MIME, median of {result['rounds']} (goal: < 5 ms)")
+    print(f"{'variant':10} {'median ms':>10} {'p95 ms':>8}")
+    for row in result["rows"]:
+        print(f"{row['variant']:10} {row['median_ms']:10.2f} {row['p95_ms']:8.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.rounds)
+    print(json.dumps(result)) if args.json else print_table(result)
 
 
 if __name__ == "__main__":

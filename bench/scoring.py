@@ -1,6 +1,6 @@
 """Validation + scoring of one submission: the pure work of POST /pijntest without any AWS call.
 
-    python -m bench.scoring [--rounds N]
+    python -m bench.scoring [--rounds N] [--json]
 Goal: < 1 ms per submission.
 """
 
@@ -12,14 +12,12 @@ import statistics
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.support import sample_answers, setup_paths
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=2000)
-    args = parser.parse_args()
+def measure(rounds: int) -> dict[str, Any]:
     setup_paths()
     from pijnreset.content.loader import default_templates_dir, load_content
     from pijnreset.logic.retention import Retention
@@ -28,8 +26,7 @@ def main() -> None:
 
     content = load_content("pijntest-v1", default_templates_dir())
     retention = Retention({"pijntest": 365, "consent": 730, "email": 90, "intake": 365, "replay": 7})
-    print(f"Validation + scoring per submission, median of {args.rounds} (goal: < 1 ms)")
-    print(f"{'variant':10} {'validate ms':>12} {'score+plan ms':>14} {'total ms':>9}")
+    rows = []
     for variant, answers in sample_answers(content.questionnaire).items():
         body = json.dumps(
             {
@@ -41,7 +38,7 @@ def main() -> None:
             }
         )
         validate, plan = [], []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             started = time.perf_counter()
             request = SubmitRequest.model_validate_json(body)
             problems = check_request(content, request)
@@ -51,7 +48,24 @@ def main() -> None:
             validate.append(middle - started)
             plan.append(time.perf_counter() - middle)
         v, p = statistics.median(validate) * 1000, statistics.median(plan) * 1000
-        print(f"{variant:10} {v:12.3f} {p:14.3f} {v + p:9.3f}")
+        rows.append({"variant": variant, "validate_ms": v, "plan_ms": p, "total_ms": v + p})
+    return {"rounds": rounds, "rows": rows}
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"Validation + scoring per submission, median of {result['rounds']} (goal: < 1 ms)")
+    print(f"{'variant':10} {'validate ms':>12} {'score+plan ms':>14} {'total ms':>9}")
+    for row in result["rows"]:
+        print(f"{row['variant']:10} {row['validate_ms']:12.3f} {row['plan_ms']:14.3f} {row['total_ms']:9.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.rounds)
+    print(json.dumps(result)) if args.json else print_table(result)
 
 
 if __name__ == "__main__":

@@ -27,3 +27,67 @@ def sample_answers(questionnaire: Any) -> dict[str, dict[str, int | str]]:
         "see_gp": answers_with(questionnaire, item_value=2, safety_yes=("gp_night_pain",)),
         "urgent": answers_with(questionnaire, item_value=3, safety_yes=("red_fever_ill",)),
     }
+
+
+def http_event(functions: Any, method: str, target: str, body: Any = None) -> dict[str, Any]:
+    """The API Gateway (payload 2.0) event for ``method target`` with a JSON ``body``, routed as the template says."""
+    import json
+
+    from infra.local.apigw import build_event, match_route
+
+    path, _, query = target.partition("?")
+    match = match_route(list(functions), method, path)
+    assert match is not None, f"no route for {method} {path}"
+    return build_event(
+        match,
+        method=method,
+        path=path,
+        query=query,
+        headers=[("content-type", "application/json")] if body is not None else [],
+        body=json.dumps(body).encode() if body is not None else b"",
+        source_ip="127.0.0.1",
+        host="bench.local",
+    )
+
+
+def stream_event(job: dict[str, Any]) -> dict[str, Any]:
+    """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item)."""
+    import time
+    import uuid
+
+    record = {
+        "eventID": uuid.uuid4().hex,
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "eu-west-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": int(time.time()),
+            "Keys": {"pk": job["pk"], "sk": job["sk"]},
+            "NewImage": job,
+            "SequenceNumber": str(int(time.time() * 1000)),
+            "SizeBytes": 1000,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+        "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/bench/stream/1",
+    }
+    return {"Records": [record]}
+
+
+def queue_event(job: dict[str, Any]) -> dict[str, Any]:
+    """The SQS event Lambda passes to the sender for ``job``'s message (a raw item)."""
+    import json
+    import uuid
+
+    record = {
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": "bench",
+        "body": json.dumps({"pk": job["pk"]["S"], "sk": job["sk"]["S"]}),
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:pijnreset-local-EmailQueue",
+        "awsRegion": "eu-west-1",
+    }
+    return {"Records": [record]}

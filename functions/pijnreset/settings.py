@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import Content, default_templates_dir, load_content
 from pijnreset.logic.retention import Retention
+
+if TYPE_CHECKING:
+    from pijnreset.content.loader import Content
+
+# The content loader (YAML, the questionnaire's models) is imported by the functions that use content, not by
+# every function that reads its settings: the outbox relay, the due work and the SES events never do.
 
 
 class Settings(BaseModel):
@@ -54,6 +60,8 @@ class Settings(BaseModel):
 
     @property
     def templates(self) -> Path:
+        from pijnreset.content.loader import default_templates_dir
+
         return self.templates_dir or default_templates_dir()
 
     def retention(self) -> Retention:
@@ -68,6 +76,8 @@ class Settings(BaseModel):
         )
 
     def content(self) -> Content:
+        from pijnreset.content.loader import load_content
+
         return load_content(self.questionnaire_version, self.templates)
 
 

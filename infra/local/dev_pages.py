@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 from infra.local.apigw import HttpResponse
 from infra.local.events import Pollers
 from infra.local.http import ExtraRoute
-from infra.local.outbox import sent_emails
+from infra.local.outbox import sent_count, sent_emails
 from infra.local.stack import LocalStack
 
 
@@ -118,6 +118,7 @@ def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:
     return {
         "/_dev/outbox": outbox_json,
         "/_dev/outbox.html": outbox_page,
+        "/_dev/outbox/count": lambda method, query, body: _json(200, {"sent": sent_count()}),
         "/_dev/ses-event": ses_event,
         "/_dev/run-schedule": run_schedule,
     }

@@ -11,6 +11,11 @@ from moto.ses.models import ses_backends
 from infra.template import ACCOUNT_ID, REGION
 
 
+def sent_count() -> int:
+    """How many emails SES accepted, without parsing them (for waiting on the pipeline)."""
+    return len(ses_backends[ACCOUNT_ID][REGION].sent_messages)
+
+
 def sent_emails() -> list[dict[str, Any]]:
     backend = ses_backends[ACCOUNT_ID][REGION]
     emails = []

@@ -14,6 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.aws import moto_client
 from infra.functions import LocalFunction, local_functions, shared_environment
+from infra.local import moto_speed
 from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
@@ -39,6 +40,7 @@ class LocalStack:
     def start(self) -> None:
         # werkzeug logs every request moto serves; that floods the terminal.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto_speed.apply()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()

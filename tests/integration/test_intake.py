@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 
 import boto3
 import pytest
@@ -143,6 +144,18 @@ def test_without_a_phone_number_the_coach_may_email(api, table_items):
     assert "phone" not in intake
     assert "message" not in intake
     assert intake["preferred_moments"] == []
+
+
+def test_null_for_the_optional_phone_and_message_means_none_as_the_spec_says(api, table_items):
+    """Found by the fuzzer: "message": null was a 500 and "phone": null a 422, though both are nullable."""
+    body = changed(changed(intake_request(), "contact.phone", None), "preferred_contact", "email")
+    body = changed(body, "message", None)
+    assert api.post("/intake", json_body=body).status == 202
+    (intake,) = _by_entity(table_items())["intake"]
+    assert "phone" not in intake
+    assert "message" not in intake
+    phone_needed = changed(changed(body, "preferred_contact", "phone"), "request_id", str(uuid.uuid4()))
+    api.post("/intake", json_body=phone_needed).assert_invalid({"contact.phone"})
 
 
 def test_a_message_of_exactly_2000_characters_and_json_with_a_charset_are_fine(api):

@@ -20,6 +20,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = re.compile(r"ready: (http://\S+)")
+MOTO = re.compile(r"AWS on moto at (http://[^\s)]+)")
 PAGE = re.compile(r"demo landing page: (http://\S+)")
 
 
@@ -50,6 +51,15 @@ class RunningStack:
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             time.sleep(0.1)
+
+    @property
+    def moto_endpoint(self) -> str:
+        """Where the stack's embedded AWS listens, for checking what it stored."""
+        for line in self.output:
+            found = MOTO.search(line)
+            if found:
+                return found.group(1)
+        raise RuntimeError("the stack did not say where moto listens")
 
     def stop(self, timeout: float = 15) -> int:
         if self.process.poll() is None:

@@ -9,10 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from pijnreset.content.loader import default_templates_dir
+from pijnreset.content.loader import default_templates_dir, load_yaml
 from pijnreset.logic.answers import FieldProblem
 
 
@@ -31,7 +30,7 @@ class ErrorTexts(BaseModel):
 @cache
 def error_texts(templates_dir: Path | None = None) -> ErrorTexts:
     path = (templates_dir or default_templates_dir()) / "api" / "errors.yaml"
-    return ErrorTexts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return ErrorTexts.model_validate(load_yaml(path.read_text(encoding="utf-8")))
 
 
 @dataclass

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.content.pages import Pages
 from pijnreset.logic.tokens import Purpose, TokenClaims, TokenError, verify
 
@@ -52,11 +57,66 @@ def same_link(app: APIGatewayHttpResolver) -> str:
     return f"{app.current_event.path}?{query}" if query else app.current_event.path
 
 
-def page_resolver(pages: Pages) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver()
+class PageResolver(APIGatewayHttpResolver):
+    """A resolver of HTML pages behind email links. Its routes read ``token`` from the query string
+    themselves (no request validation is needed for one opaque string), so its OpenAPI operations get
+    that parameter here."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        from aws_lambda_powertools.event_handler.openapi.models import Parameter
+
+        token = Parameter.model_validate(
+            {
+                "name": "token",
+                "in": "query",
+                "required": True,
+                "description": "The signed token of the link in the email; a missing, forged or other-purpose "
+                "one gets the 400 page",
+                "schema": {"type": "string"},
+            }
+        )
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path_item in (schema.paths or {}).values():
+            for operation in (path_item.get, path_item.post):
+                if operation is not None:
+                    operation.parameters = [token]
+        return schema
+
+
+def page_resolver(pages: Pages) -> PageResolver:
+    app = PageResolver()
 
     @app.exception_handler(PageError)  # type: ignore[misc]
     def _page_error(error: PageError) -> Response[str]:
         return html_page(pages, error.status, error.page_id)
 
+    # DynamoDB or SSM throttled or down: a page that says so, and when to try again, instead of a 500.
+    @app.exception_handler([ClientError, BotoCoreError, GetParameterError])  # type: ignore[misc]
+    def _unavailable(error: Exception) -> Response[str]:
+        if not aws_unavailable(error):
+            raise error
+        response = html_page(pages, 503, "unavailable")
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+
     return app
+
+
+def page_responses(ok: dict[int, str]) -> dict[int, OpenAPIResponse]:
+    """The documented responses of a page route: its own (status -> description) and those every page
+    route can give. Every one is an HTML page."""
+    html: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
+    described = {
+        **ok,
+        400: "The link is missing, damaged, forged or for another purpose",
+        410: "The link has expired",
+    }
+    responses: dict[int, OpenAPIResponse] = {
+        status: {"description": description, "content": html} for status, description in described.items()
+    }
+    responses[503] = {
+        "description": "DynamoDB or SSM throttled or unavailable: retry after Retry-After seconds",
+        "headers": RETRY_AFTER_HEADER,
+        "content": html,
+    }
+    return responses

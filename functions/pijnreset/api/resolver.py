@@ -19,27 +19,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from pijnreset.api.errors import ApiError, problems_from_pydantic
+from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.logic.answers import FieldProblem
-from pijnreset.observability import logger
+from pijnreset.models.api import ErrorResponse
 
 MAX_BODY_BYTES = 16 * 1024
-RETRY_AFTER_SECONDS = "5"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
-# AWS errors that mean "not now" rather than "never": the client's retry with the same id succeeds later.
-_UNAVAILABLE_CODES = {
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "ThrottlingException",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "TransactionInProgressException",
-}
-
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def build_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+def build_resolver(*, validate: bool = True) -> APIGatewayHttpResolver:
+    """``validate``: parse and validate the routes' declared parameters and bodies (off for routes that take none)."""
+    app = APIGatewayHttpResolver(enable_validation=validate)
 
     # Powertools' decorators are untyped; the handlers below are typed and tested.
     @app.exception_handler(ApiError)  # type: ignore[misc]
@@ -59,10 +50,8 @@ def build_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler([ClientError, BotoCoreError])  # type: ignore[misc]
     def _aws_unavailable(error: Exception) -> Response[Any]:
-        code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
-        if isinstance(error, ClientError) and code not in _UNAVAILABLE_CODES:
+        if not aws_unavailable(error):
             raise error
-        logger.warning("AWS unavailable, asking the client to retry", extra={"aws_error": code or type(error).__name__})
         return error_response(ApiError(503, "service_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}))
 
     return app
@@ -86,6 +75,28 @@ def openapi_response(description: str, model: type[BaseModel]) -> OpenAPIRespons
     return {"description": description, "content": {"application/json": {"model": model}}}
 
 
+def unavailable_response() -> OpenAPIResponse:
+    return {
+        **openapi_response(
+            "DynamoDB throttled or unavailable: retry after Retry-After seconds, with the same id", ErrorResponse
+        ),
+        "headers": RETRY_AFTER_HEADER,
+    }
+
+
+def json_body_responses(responses: dict[int, OpenAPIResponse]) -> dict[int, OpenAPIResponse]:
+    """A JSON-body route's own responses plus those every such route can give (see guard_json_body and
+    build_resolver): every 4xx body is an ErrorResponse, never Powertools' HTTPValidationError."""
+    return {
+        **responses,
+        400: openapi_response("The body is not JSON", ErrorResponse),
+        413: openapi_response(f"The body is over {MAX_BODY_BYTES} bytes", ErrorResponse),
+        415: openapi_response("The Content-Type is not application/json", ErrorResponse),
+        422: openapi_response("Invalid fields, each named with a Dutch message", ErrorResponse),
+        503: unavailable_response(),
+    }
+
+
 def guard_json_body(app: APIGatewayHttpResolver) -> LambdaHandler:
     """The Lambda entry point for ``app``: refuses oversized or non-JSON bodies before anything parses them."""
 
@@ -107,9 +118,15 @@ def _body_problem(event: dict[str, Any]) -> ApiError | None:
         return ApiError(415, "unsupported_media_type", [FieldProblem("content-type", "unsupported_media_type")])
     body = event.get("body") or ""
     try:
-        size = len(base64.b64decode(body, validate=True)) if event.get("isBase64Encoded") else len(body.encode())
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
     except ValueError:
         return ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")])
-    if size > MAX_BODY_BYTES:
+    if len(raw) > MAX_BODY_BYTES:
         return ApiError(413, "payload_too_large", [FieldProblem("body", "too_large")])
+    try:
+        # JSON is UTF-8 (RFC 8259); API Gateway passes other bytes base64-encoded, which Powertools would
+        # decode as UTF-8 and fail on with a 500.
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ApiError(400, "invalid_json", [FieldProblem("body", "json_invalid")])
     return None

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError
+from pijnreset.content.loader import ContentError, load_yaml
 from pijnreset.content.wording import forbidden_phrases_in
 
 Variant = Literal["none", "see_gp", "urgent"]
@@ -59,7 +59,7 @@ class EmailTemplates:
     def __init__(self, templates_dir: Path) -> None:
         self.directory = templates_dir / "email"
         try:
-            raw = yaml.safe_load((self.directory / "emails.yaml").read_text(encoding="utf-8"))
+            raw = load_yaml((self.directory / "emails.yaml").read_text(encoding="utf-8"))
             self.catalog = EmailCatalog.model_validate(raw)
         except (OSError, yaml.YAMLError, ValueError) as error:
             raise ContentError(f"{self.directory / 'emails.yaml'}: {error}") from error

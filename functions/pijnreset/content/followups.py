@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pijnreset.content.loader import ContentError
+from pijnreset.content.loader import ContentError, load_yaml
 
 
 class FollowupStep(BaseModel):
@@ -39,6 +39,6 @@ class FollowupSequence(BaseModel):
 def load_sequence(templates_dir: Path, version: str = "sequence-v1") -> FollowupSequence:
     path = templates_dir / "followups" / f"{version}.yaml"
     try:
-        return FollowupSequence.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return FollowupSequence.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValueError) as error:
         raise ContentError(f"{path}: {error}") from error

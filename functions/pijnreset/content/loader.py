@@ -55,9 +55,14 @@ def load_content(questionnaire_version: str, templates_dir: Path) -> Content:
     return Content(questionnaire=questionnaire, consents=consents, disclaimer=disclaimer)
 
 
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's safe loader where the wheel carries it."""
+    return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+
+
 def _load(path: Path, model: type[Model]) -> Model:
     try:
-        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
         loaded = model.model_validate(raw)
     except (OSError, yaml.YAMLError, ValueError) as error:
         raise ContentError(f"{path}: {error}") from error

@@ -9,7 +9,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError
+from pijnreset.content.loader import ContentError, load_yaml
 from pijnreset.content.wording import forbidden_phrases_in
 
 
@@ -32,7 +32,7 @@ class Pages:
     def __init__(self, templates_dir: Path, brand: str, disclaimer: str) -> None:
         directory = templates_dir / "pages"
         try:
-            raw = yaml.safe_load((directory / "pages.yaml").read_text(encoding="utf-8"))
+            raw = load_yaml((directory / "pages.yaml").read_text(encoding="utf-8"))
             self.catalog = PageCatalog.model_validate(raw)
         except (OSError, yaml.YAMLError, ValueError) as error:
             raise ContentError(f"{directory / 'pages.yaml'}: {error}") from error

@@ -30,12 +30,15 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from pijnreset.logic.due import due_keys
-from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, NewIntake
-from pijnreset.logic.submission import ConsentProof, NewSubmission
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
+    # Types only: every function's DAL imports this module, and the submission and intake logic pull in
+    # the request models with email-validator, which only the form functions need.
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from pijnreset.logic.intake import NewIntake
+    from pijnreset.logic.submission import ConsentProof, NewSubmission
 
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
@@ -298,7 +301,7 @@ class LeadsTable:
             self._consent_put(
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
             ),
-            *self._email_jobs(new, list(INTAKE_EMAIL_KINDS), new.request_id, refs),
+            *self._email_jobs(new, list(intake_email_kinds()), new.request_id, refs),
         ]
 
     def _lead_update(
@@ -366,3 +369,9 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
 
 def _page(source: dict[str, Any]) -> dict[str, Any]:
     return {"landing_path": source["landing_path"]} if source.get("landing_path") else {}
+
+
+def intake_email_kinds() -> tuple[str, ...]:
+    from pijnreset.logic.intake import INTAKE_EMAIL_KINDS  # loaded already wherever intakes are written
+
+    return INTAKE_EMAIL_KINDS

@@ -47,8 +47,8 @@ class PersonData:
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if item["sk"] == PROFILE and item["pk"] == lead_pk(lead_id)), None)
         doomed = [item for item in items if item is not marker]
-        for start in range(0, len(doomed), _BATCH):
-            self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in doomed[start : start + _BATCH]])
+        # The marker is written before anything is deleted: an erasure cut short (throttled, timed out) is
+        # finished by the retry, which no longer finds the lead that says they had unsubscribed.
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             self._client.put_item(
                 TableName=self.table_name,
@@ -56,6 +56,9 @@ class PersonData:
                     {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
                 ),
             )
+        for start in range(0, len(doomed), _BATCH):
+            self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in doomed[start : start + _BATCH]])
+        if marker is None and lead is not None and lead.get("unsubscribed_at"):
             return Erasure(len(doomed), "marketing")
         return Erasure(len(doomed), marker.get("scope") if marker else None)
 
@@ -82,8 +85,11 @@ class PersonData:
                     },
                 ]
             )
-        except self._client.exceptions.TransactionCanceledException:
-            return False  # unknown address, or a confirmation already went out this hour
+        except self._client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons:
+                return False  # unknown address, or a confirmation already went out this hour
+            raise  # throttled or conflicting: the client retries (503), known address or not
         return True
 
     def _partition(self, pk: str) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver
+from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.followups import load_sequence
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
@@ -26,7 +26,13 @@ app = page_resolver(views)
 _PAGES = {"confirmed": (200, "confirm_done"), "already_confirmed": (200, "confirm_already")}
 
 
-@app.get("/confirm")
+@app.get(
+    "/confirm",
+    summary="Confirm the marketing opt-in (double opt-in) from the link in the email",
+    responses=page_responses(
+        {200: "Confirmed (or confirmed before)", 409: "Cannot be confirmed any more, e.g. after unsubscribing"}
+    ),
+)
 def confirm() -> Any:
     claims = claims_from_query(app, keys.all(), "confirm")
     now = datetime.now(UTC)

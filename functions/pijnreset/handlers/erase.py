@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, same_link
+from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.token_keys import TokenKeys
@@ -21,13 +21,21 @@ people = PersonData(settings.table_name)
 app = page_resolver(views)
 
 
-@app.get("/privacy/erase/confirm")
+@app.get(
+    "/privacy/erase/confirm",
+    summary="A page with a button that erases everything of the person (only the POST acts)",
+    responses=page_responses({200: "The page with the button"}),
+)
 def erase_page() -> Any:
     claims_from_query(app, keys.all(), "erase")
     return html_page(views, 200, "erase_form", action=same_link(app))
 
 
-@app.post("/privacy/erase/confirm")
+@app.post(
+    "/privacy/erase/confirm",
+    summary="Erase every item of the person, keeping at most a hashed suppression marker",
+    responses=page_responses({200: "Erased (or nothing left to erase)"}),
+)
 def erase() -> Any:
     claims = claims_from_query(app, keys.all(), "erase")
     erasure = people.erase(claims.lead_id, datetime.now(UTC))

@@ -11,11 +11,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.api.resolver import (
+    build_resolver,
+    guard_json_body,
+    json_body_responses,
+    json_response,
+    openapi_response,
+)
 from pijnreset.dal.leads_table import email_job_item
 from pijnreset.dal.person_data import PersonData
 from pijnreset.logic.identity import lead_id_for
-from pijnreset.models.api import AcceptedResponse, ErrorResponse
+from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
@@ -29,10 +35,11 @@ app = build_resolver()
 @app.post(
     "/privacy/erase",
     summary="Ask for erasure of everything stored about an email address",
-    responses={
-        202: openapi_response("Accepted; a confirmation link goes to the address if we know it", AcceptedResponse),
-        422: openapi_response("Invalid fields, each named", ErrorResponse),
-    },
+    responses=json_body_responses(
+        {
+            202: openapi_response("Accepted; a confirmation link goes to the address if we know it", AcceptedResponse),
+        }
+    ),
 )
 def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     now = datetime.now(UTC)

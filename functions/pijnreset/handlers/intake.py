@@ -9,7 +9,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import answer_to_bots, conflict
-from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.api.resolver import (
+    build_resolver,
+    guard_json_body,
+    json_body_responses,
+    json_response,
+    openapi_response,
+)
 from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
 from pijnreset.logic.intake import check_intake, plan_intake
 from pijnreset.models.api import ErrorResponse, IntakeResponse
@@ -26,13 +32,14 @@ app = build_resolver()
 @app.post(
     "/intake",
     summary="Ask for an intake call with the coach",
-    responses={
-        202: openapi_response(
-            "Requested (or a replay of the same request): the coach and the visitor get an email", IntakeResponse
-        ),
-        409: openapi_response("request_id already used with another payload", ErrorResponse),
-        422: openapi_response("Invalid fields, each named", ErrorResponse),
-    },
+    responses=json_body_responses(
+        {
+            202: openapi_response(
+                "Requested (or a replay of the same request): the coach and the visitor get an email", IntakeResponse
+            ),
+            409: openapi_response("request_id already used with another payload", ErrorResponse),
+        }
+    ),
 )
 def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     now = datetime.now(UTC)

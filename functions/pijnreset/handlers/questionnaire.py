@@ -10,7 +10,7 @@ from pijnreset.models.api import QuestionnaireResponse
 from pijnreset.observability import logger
 from pijnreset.settings import get_settings
 
-app = build_resolver()
+app = build_resolver(validate=False)  # nothing to validate: no parameters, no body
 _view = questionnaire_view(get_settings().content()).model_dump(mode="json")
 
 

@@ -9,7 +9,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import answer_to_bots, conflict
-from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.api.resolver import (
+    build_resolver,
+    guard_json_body,
+    json_body_responses,
+    json_response,
+    openapi_response,
+)
 from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
 from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import AcceptedResponse, ErrorResponse, SubmitResponse
@@ -26,13 +32,14 @@ app = build_resolver()
 @app.post(
     "/pijntest",
     summary="Submit a Pijntest and get the scored, explained result",
-    responses={
-        200: openapi_response("A replay of an earlier submission: the identical body", SubmitResponse),
-        201: openapi_response("Scored and stored", SubmitResponse),
-        202: openapi_response("Accepted without a result (screened out)", AcceptedResponse),
-        409: openapi_response("submission_id already used with another payload", ErrorResponse),
-        422: openapi_response("Invalid fields, each named", ErrorResponse),
-    },
+    responses=json_body_responses(
+        {
+            200: openapi_response("A replay of an earlier submission: the identical body", SubmitResponse),
+            201: openapi_response("Scored and stored", SubmitResponse),
+            202: openapi_response("Accepted without a result (screened out)", AcceptedResponse),
+            409: openapi_response("submission_id already used with another payload", ErrorResponse),
+        }
+    ),
 )
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)

@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, same_link
+from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.token_keys import TokenKeys
@@ -24,13 +24,21 @@ consents = MarketingConsents(settings.table_name)
 app = page_resolver(views)
 
 
-@app.get("/unsubscribe")
+@app.get(
+    "/unsubscribe",
+    summary="A page with a button that unsubscribes (link scanners open links; only the POST acts)",
+    responses=page_responses({200: "The page with the button"}),
+)
 def unsubscribe_page() -> Any:
     claims_from_query(app, keys.all(), "unsubscribe")
     return html_page(views, 200, "unsubscribe_form", action=same_link(app))
 
 
-@app.post("/unsubscribe")
+@app.post(
+    "/unsubscribe",
+    summary="One-click unsubscribe (RFC 8058 List-Unsubscribe-Post); again does nothing new",
+    responses=page_responses({200: "Unsubscribed"}),
+)
 def unsubscribe() -> Any:
     claims = claims_from_query(app, keys.all(), "unsubscribe")
     now = datetime.now(UTC)

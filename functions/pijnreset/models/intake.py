@@ -48,7 +48,10 @@ class IntakeContact(Contact):
         None, description="Any common way of writing it; Dutch numbers need no country code. Stored in E.164."
     )
 
-    _phone = field_validator("phone")(e164)
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else e164(value)  # null is "no phone number", as the schema says
 
 
 class IntakeConsent(RequestModel):
@@ -58,8 +61,11 @@ class IntakeConsent(RequestModel):
     _contact_given = field_validator("contact")(required_consent)
 
 
-def _message_text(value: str) -> str:
-    """Line breaks kept (as \\n); any other control character, or one that can forge what is shown, refused."""
+def _message_text(value: str | None) -> str | None:
+    """Line breaks kept (as \\n); any other control character, or one that can forge what is shown, refused.
+    null is no message, as the schema says."""
+    if value is None:
+        return None
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if any((unicodedata.category(char) == "Cc" and char not in "\n\t") or char in FORGING_CHARACTERS for char in text):
         raise PydanticCustomError("control_characters", "The message may not contain control characters")

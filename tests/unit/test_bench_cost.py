@@ -1,0 +1,58 @@
+"""The bench's arithmetic: DynamoDB item sizes and capacity units, and the cost model's sums (no timings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import cost
+from bench.aws_calls import Call, item_size, usage_of
+
+
+def test_item_sizes_follow_dynamodbs_rules():
+    assert item_size({"pk": {"S": "LEAD#1"}}) == 2 + 6
+    assert item_size({"n": {"N": "12345"}}) == 1 + 4
+    assert item_size({"b": {"BOOL": True}, "z": {"NULL": True}}) == 4
+    assert item_size({"m": {"M": {"a": {"S": "xy"}}}}) == 1 + 3 + (1 + 2 + 1)
+
+
+def test_a_transaction_costs_two_write_units_per_started_kb_and_the_index_one_more():
+    small = {"pk": {"S": "a"}, "sk": {"S": "b"}}
+    indexed = {**small, "gsi1pk": {"S": "DUE#x"}, "blob": {"S": "x" * 1500}}
+    call = Call(
+        "dynamodb", "TransactWriteItems", {"TransactItems": [{"Put": {"Item": small}}, {"Put": {"Item": indexed}}]}, {}
+    )
+    usage = usage_of([call], lambda key: None)
+    assert usage.wru == 2 * 1 + 2 * 2
+    assert usage.gsi_wru == 2
+
+
+def test_a_consistent_read_costs_one_unit_per_started_4_kb_and_an_eventual_one_half():
+    item = {"pk": {"S": "a"}, "blob": {"S": "x" * 5000}}
+    get = Call("dynamodb", "GetItem", {"ConsistentRead": True}, {"Item": item})
+    query = Call("dynamodb", "Query", {"IndexName": "gsi1"}, {"Items": []})
+    assert usage_of([get, query], lambda key: None).rru == 2 + 0.5
+
+
+def test_the_cost_model_adds_up_its_lines():
+    calls = {
+        "rows": [
+            {
+                "scenario": name,
+                "function": "F",
+                "calls": {"dynamodb:TransactWriteItems": 1},
+                "wru": 10,
+                "rru": 1,
+                "sqs_calls": 1,
+                "ses_calls": 1 if name.startswith("send") else 0,
+                "bytes_written": 4000,
+                "metrics": ["M"],
+            }
+            for name in [*cost._invocations(cost.FUNNEL), "due work: 1 run"]
+        ]
+    }
+    cold = {"rows": [{"function": "F", "memory_mb": 256, "warm_code_ms": 1.0, "init_ms": 100.0, "log_bytes": 600}]}
+    result = cost.model(calls, cold)
+    assert result["funnel_usd"] == pytest.approx(sum(line["funnel"] * line["price"] for line in result["lines"]))
+    ses = next(line for line in result["lines"] if line["item"] == "SES")
+    assert ses["core"] == cost.TESTS
+    assert result["core_usd"] < result["funnel_usd"]
