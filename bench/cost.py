@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from infra.template import load_template, resources_of_type
+
 # --- Prices, eu-west-1, USD (as known to me in mid-2025; inputs, not facts) -------------------------------
 PRICES = {
     "lambda_arm_gb_second": 0.0000133334,
@@ -28,6 +30,23 @@ PRICES = {
     "xray_trace": 5.00 / 1e6,  # traces recorded
     "logs_gb_ingested": 0.57,  # CloudWatch Logs standard ingestion
     "custom_metric_month": 0.30,  # first 10,000 metrics
+    "alarm_metric_month": 0.10,  # standard resolution; a metric-math alarm pays for every metric it reads
+    "dashboard_month": 3.00,
+    "kms_key_month": 1.00,  # a customer managed key (its few requests from SNS are left out)
+}
+
+# AWS's always-free tiers, per account and month (not the 12-month trial ones: SES, API Gateway and
+# DynamoDB on-demand requests have none that last). Only for the second reading of the bill: what an
+# account that runs nothing else pays.
+FREE_EACH_MONTH = {
+    "Lambda compute (arm64)": 400_000,
+    "Lambda requests": 1_000_000,
+    "SQS": 1_000_000,
+    "X-Ray (active tracing)": 100_000,
+    "CloudWatch Logs": 5,
+    "CloudWatch custom metrics (EMF)": 10,
+    "CloudWatch alarms": 10,
+    "CloudWatch dashboard": 3,
 }
 
 # --- The funnel around 10,000 completed tests (assumptions) -------------------------------------------------
@@ -43,7 +62,9 @@ FUNNEL = {
 # --- Lambda (assumptions) ----------------------------------------------------------------------------------
 LAMBDA = {
     "cold_share": 1.0,  # ~14 tests an hour: assume every invocation starts cold (init is billed since 2025)
-    "cpu_slowdown": 1769 / 256,  # 256 MB gets ~1/7 of the vCPU a full core gives: our code runs that much slower
+    # Lambda gives CPU in proportion to memory, a full vCPU at 1,769 MB: below that our code runs
+    # 1769 / memory times slower than on one core of this machine (taken as equal to a Lambda vCPU).
+    "full_vcpu_mb": 1769,
     "aws_call_ms": 10.0,  # latency of one DynamoDB/SQS/SES/SSM call from Lambda
     "platform_log_bytes": 400,  # START, END and REPORT lines per invocation
     "idle_sqs_requests_month": 5 * 3 * 60 * 24 * 30,  # Lambda's SQS pollers long-poll an empty queue
@@ -81,8 +102,13 @@ def _invocations(funnel: dict[str, float]) -> dict[str, float]:
     }
 
 
+def cpu_slowdown(memory_mb: int) -> float:
+    """How much slower our code runs in a function of this memory than on one core of this machine."""
+    return max(1.0, LAMBDA["full_vcpu_mb"] / memory_mb)
+
+
 def _quantities(
-    counts: dict[str, float], calls: dict[str, Any], cold: dict[str, Any], cpu_slowdown: float
+    counts: dict[str, float], calls: dict[str, Any], cold: dict[str, Any], at_lambda_speed: bool = True
 ) -> dict[str, Any]:
     by_scenario = {row["scenario"]: row for row in calls["rows"]}
     by_function = {row["function"]: row for row in cold["rows"]}
@@ -92,10 +118,9 @@ def _quantities(
         row = by_scenario[scenario]
         function = by_function[row["function"]]
         memory_gb = function["memory_mb"] / 1024
-        billed_ms = math.ceil(
-            function["warm_code_ms"] * cpu_slowdown + sum(row["calls"].values()) * LAMBDA["aws_call_ms"]
-        )
-        init_ms = function["init_ms"] * cpu_slowdown * LAMBDA["cold_share"]
+        slowdown = cpu_slowdown(function["memory_mb"]) if at_lambda_speed else 1.0
+        billed_ms = math.ceil(function["warm_code_ms"] * slowdown + sum(row["calls"].values()) * LAMBDA["aws_call_ms"])
+        init_ms = function["init_ms"] * slowdown * LAMBDA["cold_share"]
         q["gb_s"] += count * memory_gb * (billed_ms + init_ms) / 1000
         q["invocations"] += count
         if scenario.startswith(("GET ", "POST ")):
@@ -134,12 +159,27 @@ def _metric_names(measured: set[str]) -> set[str]:
     return names
 
 
+def alarm_metrics(template: dict[str, Any]) -> int:
+    """Metrics the template's alarms read: one for a plain alarm, every MetricStat of a metric-math one."""
+    count = 0
+    for _, alarm in resources_of_type(template, "AWS::CloudWatch::Alarm"):
+        metrics = alarm["Properties"].get("Metrics")
+        count += sum(1 for metric in metrics if "MetricStat" in metric) if metrics else 1
+    return count
+
+
+def _with_free_tiers(lines: list[Line], fixed: list[Line], pick: str) -> float:
+    """The month's bill at 10,000 tests a month when the always-free tiers are the account's own."""
+    quantities = [(line, getattr(line, pick)) for line in lines] + [(line, line.core) for line in fixed]
+    return sum(line.usd(max(0.0, quantity - FREE_EACH_MONTH.get(line.item, 0))) for line, quantity in quantities)
+
+
 def model(calls: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
     by_scenario = {row["scenario"]: row for row in calls["rows"]}
     core_funnel = {**FUNNEL, "marketing_share": 0.0, "intake_share": 0.0}
-    core = _quantities(_invocations(core_funnel), calls, cold, LAMBDA["cpu_slowdown"])
-    full = _quantities(_invocations(FUNNEL), calls, cold, LAMBDA["cpu_slowdown"])
-    fast = _quantities(_invocations(FUNNEL), calls, cold, 1.0)
+    core = _quantities(_invocations(core_funnel), calls, cold)
+    full = _quantities(_invocations(FUNNEL), calls, cold)
+    fast = _quantities(_invocations(FUNNEL), calls, cold, at_lambda_speed=False)
     lines = [
         Line(
             "Lambda compute (arm64)",
@@ -181,6 +221,11 @@ def model(calls: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
         Line("CloudWatch Logs", "GB", core["log"], full["log"], PRICES["logs_gb_ingested"]),
     ]
     due_rru = LAMBDA["due_work_runs_month"] * by_scenario["due work: 1 run"]["rru"]
+    template = load_template()
+    alarms = sum(1 for _ in resources_of_type(template, "AWS::CloudWatch::Alarm"))
+    metrics_alarmed = alarm_metrics(template)
+    dashboards = sum(1 for _ in resources_of_type(template, "AWS::CloudWatch::Dashboard"))
+    keys = sum(1 for _ in resources_of_type(template, "AWS::KMS::Key"))
     storage_gb = by_scenario["POST /pijntest (new)"]["bytes_written"] * TESTS / 1e9
     # The due work emits its counts every 15 minutes, zeros included, whatever the traffic.
     metrics = len(_metric_names(full["metrics"]) | set(by_scenario["due work: 1 run"]["metrics"]))
@@ -202,6 +247,16 @@ def model(calls: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
         ),
         Line("Due work every 15 min", "RRU", due_rru, due_rru, PRICES["dynamodb_rru"]),
         Line(
+            "CloudWatch alarms",
+            "metrics",
+            metrics_alarmed,
+            metrics_alarmed,
+            PRICES["alarm_metric_month"],
+            f"{alarms} alarms in template.yaml",
+        ),
+        Line("CloudWatch dashboard", "dashboards", dashboards, dashboards, PRICES["dashboard_month"]),
+        Line("KMS key (alarm, SES-event topics)", "keys", keys, keys, PRICES["kms_key_month"]),
+        Line(
             "DynamoDB storage + PITR, a month",
             "GB",
             storage_gb,
@@ -221,6 +276,13 @@ def model(calls: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
         "fixed_usd": fixed_usd,
         "lambda_at_this_machines_speed_usd": lambda_fast,
         "funnel_usd_at_this_machines_speed": full_usd - lines[0].usd(lines[0].funnel) + lambda_fast,
+        "month_with_free_tiers_usd": {
+            "tests": _with_free_tiers(lines, fixed, "core"),
+            "funnel": _with_free_tiers(lines, fixed, "funnel"),
+        },
+        "slowdown_by_memory_mb": {
+            memory: cpu_slowdown(memory) for memory in sorted({row["memory_mb"] for row in cold["rows"]})
+        },
         "prices": PRICES,
         "funnel": FUNNEL,
         "lambda": LAMBDA,
@@ -228,6 +290,7 @@ def model(calls: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_table(result: dict[str, Any]) -> None:
+    slowdowns = ", ".join(f"{factor:.1f}x at {memory} MB" for memory, factor in result["slowdown_by_memory_mb"].items())
     print(
         f"Cost per {TESTS:,} completed tests, eu-west-1 (goal: < $1.50 all-in); prices and assumptions: bench/cost.py"
     )
@@ -237,8 +300,8 @@ def print_table(result: dict[str, Any]) -> None:
         f"{FUNNEL['intake_share']:.0%} intakes."
     )
     print(
-        f"  Lambda: every invocation cold, our code {LAMBDA['cpu_slowdown']:.1f}x slower at 256 MB than here, "
-        f"{LAMBDA['aws_call_ms']:.0f} ms per AWS call"
+        f"  Lambda: every invocation cold, our code slower than here by the share of a vCPU its memory gets "
+        f"({slowdowns}), {LAMBDA['aws_call_ms']:.0f} ms per AWS call"
     )
     print(f"  {'':34} {'unit':12} {'tests':>12} {'$':>8} {'funnel':>12} {'$':>8}  note")
     for line in result["lines"]:
@@ -256,4 +319,9 @@ def print_table(result: dict[str, Any]) -> None:
         f"  all-in at 10,000 tests a month: ${result['core_usd'] + result['fixed_usd']:.2f} (tests), "
         f"${result['funnel_usd'] + result['fixed_usd']:.2f} (funnel); with Lambda as fast as this machine: "
         f"${result['funnel_usd_at_this_machines_speed'] + result['fixed_usd']:.2f} (funnel)"
+    )
+    free = result["month_with_free_tiers_usd"]
+    print(
+        f"  the same month in an account whose always-free tiers are its own (Lambda, SQS, X-Ray, logs, 10 metrics,"
+        f" 10 alarm metrics, 3 dashboards): ${free['tests']:.2f} (tests), ${free['funnel']:.2f} (funnel)"
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from infra.template import ROOT, load_template
+from bench.cost import alarm_metrics
+from infra.template import ROOT, load_template, resources_of_type
 
 GUIDE = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
@@ -22,3 +23,10 @@ def test_the_guide_explains_every_template_parameter():
 
 def test_the_readme_points_to_the_guide():
     assert "(docs/deploy.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_cost_section_counts_the_alarms_the_template_has():
+    template = load_template()
+    alarms = sum(1 for _ in resources_of_type(template, "AWS::CloudWatch::Alarm"))
+    section = _section("## 8. What it costs per 10,000 tests")
+    assert f"{alarms} alarms reading {alarm_metrics(template)} metrics" in section

@@ -56,3 +56,32 @@ def test_the_cost_model_adds_up_its_lines():
     ses = next(line for line in result["lines"] if line["item"] == "SES")
     assert ses["core"] == cost.TESTS
     assert result["core_usd"] < result["funnel_usd"]
+
+
+def test_a_function_gets_cpu_in_proportion_to_its_memory_up_to_a_full_vcpu():
+    assert cost.cpu_slowdown(256) == pytest.approx(1769 / 256)
+    assert cost.cpu_slowdown(1024) == pytest.approx(1769 / 1024)
+    assert cost.cpu_slowdown(3008) == 1.0
+
+
+def test_a_metric_math_alarm_pays_for_every_metric_it_reads():
+    stat = {"MetricStat": {"Metric": {"MetricName": "Errors"}, "Period": 300, "Stat": "Sum"}}
+    template = {
+        "Resources": {
+            "Plain": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"MetricName": "Errors"}},
+            "Math": {
+                "Type": "AWS::CloudWatch::Alarm",
+                "Properties": {"Metrics": [{"Id": "total", "Expression": "SUM(METRICS())"}, stat, stat, stat]},
+            },
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
+        }
+    }
+    assert cost.alarm_metrics(template) == 1 + 3
+
+
+def test_the_free_tiers_take_off_only_what_they_cover():
+    within = cost.Line("Lambda requests", "invocations", 10_000, 20_000, cost.PRICES["lambda_request"])
+    beyond = cost.Line("CloudWatch custom metrics (EMF)", "metrics", 19, 19, cost.PRICES["custom_metric_month"])
+    ses = cost.Line("SES", "emails", 10_000, 18_500, cost.PRICES["ses_email"])
+    month = cost._with_free_tiers([within, ses], [beyond], "funnel")
+    assert month == pytest.approx(18_500 * cost.PRICES["ses_email"] + 9 * cost.PRICES["custom_metric_month"])
