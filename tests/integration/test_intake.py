@@ -237,3 +237,21 @@ def test_dynamodb_unavailable_is_a_503_and_the_retry_succeeds(api, table_items, 
     assert response.headers["retry-after"].isdigit()
     assert table_items() == []
     assert api.post("/intake", json_body=body).status == 202
+
+
+def test_an_intake_for_an_expired_lead_starts_a_new_profile(api, table_items, questionnaire):
+    urgent = submission(questionnaire, item_value=3, safety_yes=("red_saddle_numbness",))
+    assert api.post("/pijntest", json_body=urgent).status == 201
+    boto3.client("dynamodb", region_name=REGION).update_item(
+        TableName=os.environ["TABLE_NAME"],
+        Key={"pk": {"S": LEAD_PK}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 60)}},
+    )
+    assert api.post("/intake", json_body=intake_request()).status == 202
+    (lead,) = _by_entity(table_items())["lead"]
+    assert lead["intake_count"] == 1
+    assert "submission_count" not in lead
+    assert "urgent_flag_at" not in lead, "expired health data stays gone"
+    assert "latest_triage" not in lead
+    assert int(lead["expires_at"]) > time.time()

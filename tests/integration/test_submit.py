@@ -176,6 +176,40 @@ def test_an_urgent_result_has_no_score_and_flags_the_lead(api, table_items, ques
     assert "urgent_flag_at" in lead
 
 
+def _expire_profile(lead_id: str) -> None:
+    """What DynamoDB leaves for up to days: the lead's profile past its TTL, not yet deleted."""
+    import boto3
+
+    from infra.template import REGION
+
+    boto3.client("dynamodb", region_name=REGION).update_item(
+        TableName=os.environ["TABLE_NAME"],
+        Key={"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET expires_at = :past, marketing_confirmed_at = :confirmed",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 60)}, ":confirmed": {"S": "2025-01-01"}},
+    )
+
+
+def test_an_expired_lead_does_not_come_back_to_life_with_its_old_flags(api, table_items, questionnaire):
+    urgent = submission(questionnaire, item_value=3, safety_yes=("red_saddle_numbness",))
+    assert api.post("/pijntest", json_body=urgent).status == 201
+    _expire_profile(lead_id_for("anna.de.vries@example.nl"))
+
+    later = submission(questionnaire, item_value=1)
+    assert api.post("/pijntest", json_body=later).status == 201
+    lead = _by_entity(table_items())["lead"][0]
+    assert lead["latest_triage"] == "none"
+    assert lead["submission_count"] == 1, "a new profile, not the expired one counted on"
+    assert lead["created_at"] == lead["updated_at"]
+    assert "urgent_flag_at" not in lead
+    assert "marketing_confirmed_at" not in lead, "an expired opt-in is no opt-in"
+    assert int(lead["expires_at"]) > time.time()
+
+    again = submission(questionnaire, item_value=2)
+    assert api.post("/pijntest", json_body=again).status == 201
+    assert _by_entity(table_items())["lead"][0]["submission_count"] == 2, "a live profile is updated as before"
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [

@@ -21,10 +21,11 @@ gsi1sk = <created_at>#<request_id>; marking one handled removes both).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
     from pijnreset.logic.intake import NewIntake
     from pijnreset.logic.submission import ConsentProof, NewSubmission
+
+    _New = TypeVar("_New", NewSubmission, NewIntake)
 
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
@@ -117,23 +120,30 @@ class LeadsTable:
 
     def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(self._submission_transaction(new), request_pk(new.submission_id), new)
+        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new)
 
     def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction(new), intake_request_pk(new.request_id), new)
+        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new)
 
     def _write_once(
-        self, transaction: list[dict[str, Any]], replay_pk: str, new: NewSubmission | NewIntake
+        self,
+        transaction: Callable[[_New, bool], list[dict[str, Any]]],
+        replay_pk: str,
+        new: _New,
     ) -> Recorded | Replayed | Conflict:
-        """Writes ``transaction``, whose first item is the replay record of the client's id, or recognises a replay.
+        """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
+        whose second is the lead, or recognises a replay.
 
         The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
-        stored record in the same call, so a replay costs no extra read either.
+        stored record in the same call, so a replay costs no extra read either. The lead's condition fails
+        only when its profile is past its TTL but not yet deleted: then the profile is written anew, so that
+        nothing of the expired one (its triage, flags, opt-in) comes back to life.
         """
+        renew_lead = False
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             try:
-                self._client.transact_write_items(TransactItems=transaction)  # type: ignore[arg-type]
+                self._client.transact_write_items(TransactItems=transaction(new, renew_lead))  # type: ignore[arg-type]
                 return Recorded(new.response_body)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
@@ -143,6 +153,9 @@ class LeadsTable:
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
                     return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
+                if len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and attempt < _TRANSACTION_ATTEMPTS:
+                    renew_lead = not renew_lead  # expired profile: replace it (or, if renewed meanwhile, update)
+                    continue
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise
@@ -222,7 +235,7 @@ class LeadsTable:
             for kind in kinds
         ]
 
-    def _submission_transaction(self, new: NewSubmission) -> list[dict[str, Any]]:
+    def _submission_transaction(self, new: NewSubmission, renew_lead: bool) -> list[dict[str, Any]]:
         created = iso(new.created_at)
         stored_sk = submission_sk(created, new.submission_id)
         result = new.result.model_dump(mode="json")
@@ -260,13 +273,13 @@ class LeadsTable:
             lead["urgent_flag_at"] = created
         return [
             self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
-            self._lead_update(new, created, lead, count="submission_count"),
+            self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
             submission,
             *consents,
             *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
         ]
 
-    def _intake_transaction(self, new: NewIntake) -> list[dict[str, Any]]:
+    def _intake_transaction(self, new: NewIntake, renew_lead: bool) -> list[dict[str, Any]]:
         created = iso(new.created_at)
         intake_sk = f"INTAKE#{created}#{new.request_id}"
         ids = {"request_id": new.request_id}
@@ -296,7 +309,7 @@ class LeadsTable:
         return [
             self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
             # Asking for an intake stops the follow-up emails: the scheduler skips leads that carry this.
-            self._lead_update(new, created, {"intake_requested_at": created}, count="intake_count"),
+            self._lead_write(new, created, {"intake_requested_at": created}, count="intake_count", renew=renew_lead),
             intake,
             self._consent_put(
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
@@ -304,10 +317,15 @@ class LeadsTable:
             *self._email_jobs(new, list(intake_email_kinds()), new.request_id, refs),
         ]
 
-    def _lead_update(
-        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str
+    def _lead_write(
+        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str, renew: bool
     ) -> dict[str, Any]:
-        """Creates the lead of this address, or brings it up to date; its TTL restarts."""
+        """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
+
+        ``renew``: the profile is past its TTL (DynamoDB deletes such items up to days later) and is replaced
+        whole, on condition that it still is: a concurrent request may have renewed it meanwhile.
+        """
+        now = {":now": int(new.created_at.timestamp())}
         assignments = {
             "entity": "lead",
             "lead_id": new.lead_id,
@@ -317,6 +335,10 @@ class LeadsTable:
             **extra,
             "expires_at": new.expires_at,
         }
+        if renew:
+            profile = {name.lstrip("#"): value for name, value in assignments.items()}
+            item = {**_key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
+            return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
         values = {f":{name.lstrip('#')}": value for name, value in assignments.items()}
         sets = [f"{name} = :{name.lstrip('#')}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
@@ -325,8 +347,9 @@ class LeadsTable:
                 "TableName": self.table_name,
                 "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
                 "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
+                "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
                 "ExpressionAttributeNames": {"#name": "name"},
-                "ExpressionAttributeValues": to_item({**values, ":one": 1}),
+                "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
         }
 
