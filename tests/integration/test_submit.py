@@ -262,3 +262,15 @@ def test_json_with_a_charset_is_accepted(api, questionnaire):
     payload = json.dumps(submission(questionnaire)).encode()
     response = api.post("/pijntest", body=payload, headers={"content-type": "application/json; charset=utf-8"})
     assert response.status == 201
+
+
+def test_an_internationalised_domain_is_stored_and_emailed_in_punycode(
+    api, pollers, outbox, table_items, questionnaire
+):
+    body = changed(submission(questionnaire), "contact.email", "anna@bücher.de")
+    assert api.post("/pijntest", json_body=body).status == 201
+    assert _by_entity(table_items())["lead"][0]["email"] == "anna@xn--bcher-kva.de"
+    pollers.drain()
+    (email,) = outbox()
+    assert email["to"] == "Anna de Vries <anna@xn--bcher-kva.de>"
+    assert email["to"].isascii(), "SES takes 7-bit addresses only"

@@ -50,6 +50,7 @@ BAD_CONTACTS: list[tuple[str, Any]] = [
     ("contact.email", ...),
     ("contact.email", "anna@"),
     ("contact.email", "not an address"),
+    ("contact.email", "jürgen@example.de"),  # SES sends to ASCII mailboxes only
     ("contact.name", "A" * 101),
     ("contact.name", ""),
     ("contact.name", 42),

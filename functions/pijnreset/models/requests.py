@@ -10,8 +10,9 @@ import unicodedata
 from typing import Annotated
 from uuid import UUID
 
+from email_validator import validate_email
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StrictInt, StrictStr, field_validator
-from pydantic.functional_validators import PlainValidator
+from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
 # Line and paragraph separators and bidirectional overrides can forge what a mail client shows.
@@ -28,6 +29,21 @@ def _answer_value(value: object) -> int | str:
 AnswerValue = Annotated[int | str, PlainValidator(_answer_value)]
 
 
+def _deliverable(value: str) -> str:
+    """The address as SES can send to it: an ASCII mailbox, an internationalised domain in Punycode.
+
+    SES takes 7-bit addresses only; a mailbox with non-ASCII letters (SMTPUTF8) cannot be reached at all,
+    so it is refused here rather than accepted and never emailed.
+    """
+    ascii_email = validate_email(value, check_deliverability=False).ascii_email
+    if ascii_email is None:
+        raise PydanticCustomError("email_not_ascii", "The part before the @ must be plain ASCII")
+    return ascii_email
+
+
+EmailAddress = Annotated[EmailStr, Field(max_length=254), AfterValidator(_deliverable)]
+
+
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -40,7 +56,7 @@ def _plain_name(value: str) -> str:
 
 class Contact(RequestModel):
     name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
 
     _plain = field_validator("name")(_plain_name)
 
@@ -93,4 +109,4 @@ class SubmitRequest(RequestModel):
 
 
 class ErasureRequest(RequestModel):
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
