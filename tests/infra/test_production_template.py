@@ -223,3 +223,15 @@ def test_every_funnel_metric_on_the_dashboard_is_one_the_functions_emit():
     for metric in metrics:
         prefix, _, _ = metric.partition("_")
         assert f'"{metric}"' in source or f'f"{prefix}_{{' in source, metric
+
+
+def test_in_the_sandbox_the_sender_may_send_to_the_one_verified_test_address_only():
+    role = RESOURCES[FUNCTIONS["EmailSenderFunction"]["Properties"]["Role"]["Fn::GetAtt"][0]]
+    (statement,) = [s for s in _statements(role) if any(a.startswith("ses:") for a in _actions(s))]
+    assert _actions(statement) == ["ses:SendEmail"], "SES v2 needs no SendRawEmail"
+    (sandbox,) = [resource for resource in statement["Resource"] if "Fn::If" in resource]
+    condition, granted, otherwise = sandbox["Fn::If"]
+    assert condition == "HasSandboxTestAddress"
+    assert granted["Fn::Sub"].endswith(":identity/${SandboxTestAddress}")
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert TEMPLATE["Parameters"]["SandboxTestAddress"]["Default"] == ""
