@@ -12,7 +12,9 @@
  * - the Pijntest, then the result, then (unless the result is urgent) the intake form in the result;
  * - only the intake form when the container has data-pijntest-intake-only (a page just for intakes),
  *   or when the page is opened with #intake at the end of its address (the result emails link there),
- *   then with a button to take the Pijntest instead.
+ *   then with a button to take the Pijntest instead;
+ * - the advice to contact the GP today the moment an urgent safety question is answered "ja", right there in
+ *   the safety step: a visitor who stops before the end has it too (red-flag triage wins over everything).
  *
  * Rules this file keeps:
  * - no dependencies, no third-party requests, no cookies, no browser storage, nothing written to the URL;
@@ -173,6 +175,7 @@
   };
 
   var STEP_BLOCKS = ["safety", "context", "scored"];
+  var YES = "yes"; // the API's value of a safety answer that raises its red flag (a value, not a text)
   var CONSENT_PURPOSES = ["health_data", "marketing"]; // the purposes POST /pijntest accepts
   var INTAKE_PURPOSES = ["contact"]; // the purposes POST /intake accepts
   var CONTACT_WAYS = ["phone", "email", "video"]; // POST /intake's preferred_contact, in the order shown
@@ -566,6 +569,8 @@
     this.submissionId = null; // made once, on the first send, and reused on every retry
     this.startedAt = null;
     this.sending = false;
+    this.urgentNotice = null; // the advice to contact the GP today, in the safety step: see updateUrgentNotice
+    this.urgentAnchor = null; // the id of the urgent question it sits below
     // Only the intake form: on a page for intakes alone, or when the visitor followed a link to #intake.
     this.intakeOnly = container.hasAttribute("data-pijntest-intake-only");
     this.intakeFirst = this.intakeOnly || window.location.hash === "#intake";
@@ -687,6 +692,12 @@
     var step = self.newStep(block.id);
     append(step.section, h("p", { class: "pt-block-intro", text: block.intro }));
     append(step.section, step.summary);
+    if (block.id === "safety" && self.questionnaire.urgent_advice) {
+      self.urgentNotice = urgentAdvice(self.questionnaire.urgent_advice, 4, false, {
+        class: "pt-urgent pt-urgent--now",
+        role: "alert"
+      });
+    }
     questions.forEach(function (question, index) {
       append(step.section, self.renderQuestion(step, question, index + 1));
     });
@@ -720,6 +731,7 @@
         if (input.checked) {
           self.answers.set(question.id, option.value); // the served value, type included
           self.clearFieldError("answers." + question.id);
+          if (question.urgency === "urgent") self.updateUrgentNotice(question);
         }
       });
       append(options, h("label", { class: "pt-option", for: input.id }, input, h("span", { text: option.label })));
@@ -739,6 +751,32 @@
       check: function () { return self.answers.has(question.id) ? null : TEXTS.chooseAnswer; }
     });
     return fieldset;
+  };
+
+  /* The advice to contact the GP today, as soon as an urgent safety question is answered "ja", without waiting
+     for the rest of the test: below the urgent question answered "ja" last (it stays put while that one is
+     still "ja"), announced (role=alert), with the 113 line while a question that calls for it (crisis_line) is
+     "ja". Gone again once every urgent answer is "nee". The texts are the API's, the same as an urgent result's. */
+  PijntestForm.prototype.updateUrgentNotice = function (question) {
+    var self = this;
+    var notice = self.urgentNotice;
+    if (!notice) return;
+    var raised = self.questionnaire.questions.filter(function (q) {
+      return q.urgency === "urgent" && self.answers.get(q.id) === YES;
+    });
+    var ids = raised.map(function (q) { return q.id; });
+    if (!raised.length) {
+      self.urgentAnchor = null;
+      notice.box.remove();
+      return;
+    }
+    var crisis = raised.some(function (q) { return q.crisis_line === true; });
+    if (crisis && !notice.crisis.parentNode) append(notice.box, notice.crisis);
+    if (!crisis) notice.crisis.remove();
+    if (ids.indexOf(question.id) >= 0) self.urgentAnchor = question.id;
+    else if (ids.indexOf(self.urgentAnchor) < 0) self.urgentAnchor = ids[ids.length - 1];
+    var below = self.fields["answers." + self.urgentAnchor].container;
+    if (below.nextSibling !== notice.box) below.parentNode.insertBefore(notice.box, below.nextSibling);
   };
 
   PijntestForm.prototype.renderContactStep = function (questionnaire) {
@@ -930,19 +968,20 @@
 
   PijntestForm.prototype.renderUrgent = function (view, result) {
     var message = result.triage_message;
-    var heading = h("h3", { class: "pt-urgent-title", tabindex: "-1", text: message.title });
-    append(
-      view,
-      h(
-        "div",
-        { class: "pt-urgent" },
-        heading,
-        h("p", { class: "pt-urgent-text", text: message.text }),
-        message.crisis_line ? h("p", { class: "pt-crisis", text: message.crisis_line }) : null
-      )
-    );
-    return heading;
+    var advice = urgentAdvice(message, 3, Boolean(message.crisis_line), { class: "pt-urgent" });
+    append(view, advice.box);
+    return advice.heading;
   };
+
+  /* The advice to contact the GP today ({title, text, crisis_line}, as served) in a box with `attributes`: its
+     heading (h<level>), its text and, when `withCrisis`, the 113 line. Returns {box, heading, crisis}, crisis
+     being the 113 line's element, whether it is in the box or not. */
+  function urgentAdvice(message, level, withCrisis, attributes) {
+    var heading = h("h" + level, { class: "pt-urgent-title", tabindex: "-1", text: message.title });
+    var crisis = h("p", { class: "pt-crisis", text: message.crisis_line || "" });
+    var text = h("p", { class: "pt-urgent-text", text: message.text });
+    return { box: h("div", attributes, heading, text, withCrisis ? crisis : null), heading: heading, crisis: crisis };
+  }
 
   PijntestForm.prototype.renderSeeGp = function (view, result) {
     var message = result.triage_message;

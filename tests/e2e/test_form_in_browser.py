@@ -49,6 +49,18 @@ def sent_to(address: str) -> Any:
     return lambda email: address in email["to"]
 
 
+def assert_shows_urgent_advice(box: Any, message: dict[str, Any], *, crisis_line: bool) -> None:
+    """The advice to contact the GP today in ``box``, as served, and the 113 line only when it is called for."""
+    expect(box.get_by_role("heading", name=message["title"], exact=True)).to_be_visible()
+    expect(box).to_contain_text(message["text"])
+    if crisis_line:
+        expect(box.locator(".pt-crisis")).to_have_text(message["crisis_line"])
+        expect(box).to_contain_text("0800-0113")
+    else:
+        expect(box.locator(".pt-crisis")).to_have_count(0)
+        expect(box).not_to_contain_text("113")
+
+
 def test_a_visitor_completes_the_test_sees_the_result_and_gets_it_by_email(
     visitor, browser, demo, served, questionnaire
 ):
@@ -159,15 +171,9 @@ def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, browser, qu
     message = result["triage_message"]
     view = visitor.result()
     expect(view.get_by_role("heading", name=message["title"])).to_be_focused()
-    expect(view).to_contain_text(message["text"])
+    assert_shows_urgent_advice(view, message, crisis_line=crisis_line)
     for advice in ("huisartsenpost", "112"):
         expect(view).to_contain_text(advice)
-    if crisis_line:
-        expect(view.locator(".pt-crisis")).to_have_text(message["crisis_line"])
-        expect(view).to_contain_text("0800-0113")
-    else:
-        expect(view.locator(".pt-crisis")).to_have_count(0)
-        expect(view).not_to_contain_text("113")
     # No score, no theme, no advice list, no invitation: only the advice to contact the GP today.
     expect(view.locator(".pt-indication, .pt-domain, .pt-bar, .pt-advice, .pt-notes, .pt-cta")).to_have_count(0)
     for invitation in questionnaire.result.call_to_action.model_dump().values():
@@ -189,6 +195,60 @@ def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, browser, qu
     assert "intake" not in email["text"].lower()
     if crisis_line:
         email_as_rendered(browser, email, "email-result-urgent")
+
+
+def urgent_question(visitor: Any, *, crisis_line: bool) -> dict[str, Any]:
+    """An urgent safety question as served, one that calls for the 113 line or one that does not."""
+    return next(
+        question
+        for question in visitor.questions_of("safety")
+        if question["urgency"] == "urgent" and question["crisis_line"] is crisis_line
+    )
+
+
+@pytest.mark.parametrize("crisis_line", [False, True], ids=["urgent", "urgent-with-crisis-line"])
+def test_an_urgent_yes_shows_the_advice_at_once_before_anything_else_is_filled_in(visitor, served, demo, crisis_line):
+    advice = served["urgent_advice"]
+    visitor.open(demo.page_url)
+    question = urgent_question(visitor, crisis_line=crisis_line)
+    notice = visitor.urgent_notice()
+    expect(notice).to_have_count(0)
+
+    visitor.choose(question, "yes")
+    expect(notice).to_be_in_viewport()
+    assert_shows_urgent_advice(notice, advice, crisis_line=crisis_line)
+    # Right below the question answered "Ja", and still on the first step, with nothing sent.
+    expect(visitor.group(question).locator("xpath=following-sibling::*[1]")).to_have_attribute("role", "alert")
+    expect(visitor.step_heading(1)).to_be_visible()
+    assert visitor.submitted_bodies() == []
+    both_sizes(visitor, "form-1-safety-" + ("urgent-crisis-line" if crisis_line else "urgent"))
+    assert_no_serious_accessibility_violations(visitor, "form-1-safety-urgent")
+
+    visitor.choose(question, "no")
+    expect(notice).to_have_count(0)
+    expect(visitor.form).not_to_contain_text(advice["text"])
+    expect(visitor.form).not_to_contain_text(advice["crisis_line"])
+
+
+def test_the_urgent_advice_stays_while_any_urgent_answer_is_yes_and_113_while_that_one_is(visitor, served, demo):
+    advice = served["urgent_advice"]
+    visitor.open(demo.page_url)
+    crisis, other = urgent_question(visitor, crisis_line=True), urgent_question(visitor, crisis_line=False)
+    notice = visitor.urgent_notice()
+
+    visitor.choose(other, "yes")
+    visitor.choose(crisis, "yes")
+    expect(notice).to_have_count(1)
+    assert_shows_urgent_advice(notice, advice, crisis_line=True)
+    expect(visitor.group(crisis).locator("xpath=following-sibling::*[1]")).to_have_attribute("role", "alert")
+
+    visitor.choose(crisis, "no")
+    assert_shows_urgent_advice(notice, advice, crisis_line=False)
+    expect(visitor.group(other).locator("xpath=following-sibling::*[1]")).to_have_attribute("role", "alert")
+
+    visitor.choose(other, "no")
+    expect(notice).to_have_count(0)
+    assert visitor.submitted_bodies() == []
 
 
 def test_a_see_gp_flag_puts_the_banner_first_and_changes_the_invitation(visitor_factory, questionnaire, demo):

@@ -42,6 +42,16 @@ def test_each_form_requires_only_its_own_consents(api):
     assert len({c["purpose"] for c in body["consents"]}) == len(body["consents"]) == 3
 
 
+def test_get_pijntest_serves_the_urgent_advice_and_which_question_calls_for_113(api, questionnaire):
+    """What the form shows the moment an urgent question is answered yes, before anything is sent."""
+    body = api.get("/pijntest").json()
+    assert body["urgent_advice"] == questionnaire.result.triage.urgent.model_dump()
+    crisis = {question["id"]: question["crisis_line"] for question in body["questions"]}
+    assert {question_id for question_id, flagged in crisis.items() if flagged} == {"red_not_wanting_to_live"}
+    safety = {question.id for question in questionnaire.safety.questions}
+    assert {question_id for question_id, flagged in crisis.items() if flagged is None} == set(crisis) - safety
+
+
 def test_an_unknown_route_is_a_404_json(api):
     response = api.get("/nothing-here")
     assert response.status == 404

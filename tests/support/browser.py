@@ -283,5 +283,10 @@ class PijntestPage:
     def alert(self) -> Any:
         return self.form.get_by_role("alert").first
 
+    def urgent_notice(self) -> Any:
+        """The advice to contact the GP today, shown in the safety step as soon as an urgent question is "Ja"."""
+        title = self.questionnaire["urgent_advice"]["title"]
+        return self.form.get_by_role("alert").filter(has=self.page.get_by_role("heading", name=title, exact=True))
+
     def result(self) -> Any:
         return self.page.locator(".pt-result")

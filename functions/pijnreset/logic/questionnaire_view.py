@@ -1,4 +1,8 @@
-"""The questionnaire as the form renders it: safety block first, then context, then the scored items."""
+"""The questionnaire as the form renders it: safety block first, then context, then the scored items.
+
+It carries the urgent advice too, so that the form can show it the moment an urgent safety question is
+answered yes: a visitor who stops there still gets it, without sending anything.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pijnreset.models.api import (
     OptionOut,
     QuestionnaireResponse,
     QuestionOut,
+    UrgentAdviceOut,
 )
 
 
@@ -27,6 +32,7 @@ def questionnaire_view(content: Content) -> QuestionnaireResponse:
             block="safety",
             options=options(questionnaire.safety.options),
             urgency=question.urgency,
+            crisis_line=question.crisis_line,
         )
         for question in questionnaire.safety.questions
     ]
@@ -54,6 +60,7 @@ def questionnaire_view(content: Content) -> QuestionnaireResponse:
             BlockOut(id="scored", intro=questionnaire.scored.intro),
         ],
         questions=questions,
+        urgent_advice=UrgentAdviceOut.model_validate(questionnaire.result.triage.urgent.model_dump()),
         domains=[DomainOut(id=domain.id, label=domain.label) for domain in questionnaire.scored.domains],
         consent_version=content.consents.version,
         consents=[

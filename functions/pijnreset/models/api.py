@@ -35,6 +35,9 @@ class QuestionOut(BaseModel):
     block: Literal["context", "safety", "scored"]
     options: list[OptionOut]
     urgency: Literal["urgent", "see_gp"] | None = None
+    crisis_line: bool | None = Field(
+        None, description="Safety questions only: whether a yes calls for urgent_advice.crisis_line too."
+    )
     domain: str | None = None
 
 
@@ -50,6 +53,14 @@ class BlockOut(BaseModel):
     intro: str
 
 
+class UrgentAdviceOut(BaseModel):
+    """What the form shows as soon as an urgent safety question is answered yes, before anything is sent."""
+
+    title: str
+    text: str
+    crisis_line: str = Field(description="Shown only while a question with crisis_line is answered yes.")
+
+
 class DomainOut(BaseModel):
     id: str
     label: str
@@ -61,6 +72,9 @@ class QuestionnaireResponse(BaseModel):
     intro: str
     blocks: list[BlockOut]
     questions: list[QuestionOut]
+    urgent_advice: UrgentAdviceOut = Field(
+        description="The same advice as an urgent result's triage_message: red-flag triage wins over everything."
+    )
     domains: list[DomainOut]
     consent_version: str
     consents: list[ConsentOut]
