@@ -235,3 +235,20 @@ def test_in_the_sandbox_the_sender_may_send_to_the_one_verified_test_address_onl
     assert granted["Fn::Sub"].endswith(":identity/${SandboxTestAddress}")
     assert otherwise == {"Ref": "AWS::NoValue"}
     assert TEMPLATE["Parameters"]["SandboxTestAddress"]["Default"] == ""
+
+
+def test_every_retention_period_of_the_settings_is_a_template_parameter():
+    from typing import get_args
+
+    from pijnreset.logic.retention import RetentionPurpose
+    from pijnreset.settings import Settings
+
+    variables = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    retention = [
+        field.alias
+        for field in Settings.model_fields.values()
+        if field.alias and field.alias.endswith(("RETENTION_DAYS", "IDEMPOTENCY_DAYS"))
+    ]
+    assert len(retention) == len(get_args(RetentionPurpose)), "one period per purpose"
+    for alias in retention:
+        assert variables[alias]["Ref"] in TEMPLATE["Parameters"], alias
