@@ -189,6 +189,16 @@ def test_an_earlier_urgent_flag_is_named_for_the_coach(api, pollers, outbox, que
     assert "huisartsenpost" not in prospect["text"], "the prospect's latest test was not urgent"
 
 
+def test_an_earlier_urgent_flag_comes_before_a_latest_see_gp_one(api, pollers, outbox, questionnaire):
+    earlier = submission(questionnaire, safety_yes=("red_fever_ill",))
+    latest = submission(questionnaire, item_value=2, safety_yes=("gp_weight_loss",))
+    coach, _ = _emails(api, pollers, outbox, intake_request(), earlier, latest)
+    text, html = coach["text"], coach["html"]
+    assert text.startswith("Let op: bij een eerdere Pijntest")
+    assert text.index("urgente rode vlag") < text.index("EERST HUISARTS")
+    assert html.index("urgente rode vlag") < html.index("Eerst huisarts")
+
+
 def test_both_jobs_are_sent_once_and_marked(api, pollers, outbox, table_items):
     _emails(api, pollers, outbox, intake_request())
     jobs = [item for item in table_items() if item["entity"] == "email_job"]
