@@ -168,7 +168,11 @@ def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
     leads = store.leads(intake["lead_id"] for intake in intakes)
     if args.json:
         rows = [
-            {**_public(intake), "latest_triage": leads.get(intake["lead_id"], {}).get("latest_triage")}
+            {
+                **_public(intake),
+                "latest_triage": leads.get(intake["lead_id"], {}).get("latest_triage"),
+                "urgent_flag_at": leads.get(intake["lead_id"], {}).get("urgent_flag_at"),
+            }
             for intake in intakes
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2), file=stack.out)
@@ -179,7 +183,8 @@ def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
     print(f"{len(intakes)} open aanvra{'ag' if len(intakes) == 1 else 'gen'}, oudste eerst:", file=stack.out)
     for intake in intakes:
         lead = leads.get(intake["lead_id"], {})
-        flag = _FLAGS.get(lead.get("latest_triage", ""), "")
+        # An urgent red flag at any test outranks what the latest test said.
+        flag = _FLAGS["urgent"] if lead.get("urgent_flag_at") else _FLAGS.get(lead.get("latest_triage", ""), "")
         print(file=stack.out)
         print(
             _line(
@@ -248,8 +253,8 @@ def erase_person(args: argparse.Namespace, stack: Stack) -> int:
             raise CliError("niets verwijderd")
     erasure = people.erase(lead_id, datetime.now(UTC))
     kept = {
-        "all": " (een onherleidbare blokkade voor alle e-mail blijft)",
-        "marketing": " (een onherleidbare afmelding blijft)",
+        "all": " (een blokkade voor alle e-mail blijft: alleen een hash van het adres)",
+        "marketing": " (een afmelding blijft: alleen een hash van het adres)",
     }
     print(f"Verwijderd: {erasure.deleted} items{kept.get(erasure.kept_marker or '', '')}.", file=stack.out)
     return 0

@@ -75,6 +75,18 @@ def test_the_list_shows_open_intakes_oldest_first_with_red_flags(api, cli, table
     assert query["IndexName"] == "gsi1"
 
 
+def test_an_earlier_urgent_flag_is_shown_though_the_latest_test_says_see_gp(api, cli, table, questionnaire):
+    api.post("/pijntest", json_body=submission(questionnaire, safety_yes=("red_fever_ill",)))
+    api.post("/pijntest", json_body=submission(questionnaire, safety_yes=("gp_weight_loss",)))
+    api.post("/intake", json_body=intake_request())
+    code, printed = cli("--table", table, "intakes")
+    assert code == 0
+    assert "[URGENT]  Anna de Vries" in printed
+    code, printed = cli("--table", table, "intakes", "--json")
+    (row,) = json.loads(printed)
+    assert (row["latest_triage"], bool(row["urgent_flag_at"])) == ("see_gp", True)
+
+
 def test_done_takes_an_intake_out_of_the_index_and_the_list(api, cli, table, table_items):
     body = intake_request()
     api.post("/intake", json_body=body)
