@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from pijnreset.dal.leads_table import from_item
+from pijnreset.timestamps import iso
 
 from infra.template import REGION
 from tests.support.payloads import changed, submission
@@ -30,6 +33,17 @@ def _requeued(aws_calls):
     """The messages the sender put back on the queue (the relay's first one has attempt 0)."""
     sends = aws_calls.params_of("sqs", "SendMessage")
     return [send for send in sends if json.loads(send["MessageBody"]).get("attempt", 0) > 0]
+
+
+def _metrics(out: str) -> Counter[str]:
+    """The metrics the functions emitted (CloudWatch embedded metric format lines), summed by name."""
+    counts: Counter[str] = Counter()
+    for line in out.splitlines():
+        if line.startswith('{"_aws"'):
+            record = json.loads(line)
+            for metric in record["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+                counts[metric["Name"]] += int(sum(record[metric["Name"]]))
+    return counts
 
 
 def _jobs(table_items):
@@ -119,19 +133,18 @@ def test_throttling_backs_off_with_growing_delays(api, pollers, questionnaire, m
     assert 2 <= requeue["DelaySeconds"] <= 4, "first backoff: 4 s with jitter"
 
 
-@pytest.mark.parametrize(
-    ("code", "message", "metric"),
-    [
-        ("TooManyRequestsException", "Daily message quota exceeded.", "EmailDeferred_quota_exceeded"),
-        ("Throttling", "Daily message quota exceeded", "EmailDeferred_quota_exceeded"),
-        ("SendingPausedException", "Sending is paused for this account.", "EmailDeferred_sending_paused"),
-        ("AccountSuspendedException", "Account suspended.", "EmailDeferred_sending_paused"),
-    ],
-)
-def test_quota_or_paused_sending_waits_15_minutes_and_loses_nothing(
-    api, pollers, outbox, table_items, questionnaire, monkeypatch, aws_calls, capsys, code, message, metric
+QUOTA_EXCEEDED = [
+    ("TooManyRequestsException", "Daily message quota exceeded."),
+    ("Throttling", "Daily message quota exceeded"),
+]
+
+
+@pytest.mark.parametrize(("code", "message"), QUOTA_EXCEEDED)
+def test_a_used_up_daily_quota_waits_hours_and_loses_nothing(
+    api, pollers, outbox, table_items, questionnaire, monkeypatch, aws_calls, capsys, run_schedule, code, message
 ):
     api.post("/pijntest", json_body=submission(questionnaire))
+    before = datetime.now(UTC)
     with ses_refusing(monkeypatch, code, message, times=1):
         pollers.drain()
     assert outbox() == []
@@ -139,9 +152,87 @@ def test_quota_or_paused_sending_waits_15_minutes_and_loses_nothing(
     assert job["status"] == "pending"
     assert job["last_error"] == code
     (requeue,) = _requeued(aws_calls)
-    assert requeue["DelaySeconds"] == 900
+    assert requeue["DelaySeconds"] == 900, "as long as SQS can; the rest of the wait travels with the message"
+    not_before = datetime.fromisoformat(json.loads(requeue["MessageBody"])["not_before"])
+    assert timedelta(hours=2) <= not_before - before <= timedelta(hours=3, minutes=1)
+    assert job["deferred_until"] == iso(not_before), "the outbox sweep leaves it alone until then"
     assert _queue_depth(os.environ["EMAIL_QUEUE_URL"].rsplit("/", 1)[1]) == 1, "the job waits on the queue"
-    assert metric in capsys.readouterr().out
+    assert "EmailDeferred_quota_exceeded" in capsys.readouterr().out  # SesSendingBlockedAlarm
+    assert _swept(run_schedule(days=1.9 / 24)) == 0, "waiting on the queue: not stuck"
+    assert _swept(run_schedule(days=3.1 / 24)) == 1, "past its wait and still pending: its message is lost"
+
+
+def _swept(results: list) -> int:
+    return sum(result.get("jobs_swept", 0) for result in results if isinstance(result, dict))
+
+
+def test_paused_sending_waits_15_minutes_and_loses_nothing(
+    api, pollers, outbox, table_items, questionnaire, monkeypatch, aws_calls, capsys
+):
+    api.post("/pijntest", json_body=submission(questionnaire))
+    with ses_refusing(monkeypatch, "SendingPausedException", "Sending is paused for this account.", times=1):
+        pollers.drain()
+    assert outbox() == []
+    (job,) = _jobs(table_items)
+    assert (job["status"], job["last_error"]) == ("pending", "SendingPausedException")
+    (requeue,) = _requeued(aws_calls)
+    assert requeue["DelaySeconds"] == 900
+    assert json.loads(requeue["MessageBody"])["not_before"] is None, "15 minutes: SQS's own delay is enough"
+    assert _queue_depth(os.environ["EMAIL_QUEUE_URL"].rsplit("/", 1)[1]) == 1
+    assert "EmailDeferred_sending_paused" in capsys.readouterr().out
+
+
+@pytest.fixture
+def sqs_time(monkeypatch):
+    """SQS delays pass at once, and the sender's clock moves on by each: the sender's re-queued messages
+    come back when SQS would return them, by the sender's clock. Yields the delays asked for, in order."""
+    from pijnreset.handlers import email_sender
+
+    start = datetime.now(UTC)
+    passed = timedelta(0)
+    delays: list[int] = []
+    enqueue = email_sender.deliverer.queue.enqueue
+
+    def delayed(message, delay_seconds=0):
+        nonlocal passed
+        delays.append(delay_seconds)
+        passed += timedelta(seconds=delay_seconds)
+        enqueue(message, 0)
+
+    monkeypatch.setattr(email_sender.deliverer.queue, "enqueue", delayed)
+    monkeypatch.setattr(email_sender, "now", lambda: start + passed)
+    return delays
+
+
+def test_after_the_quota_wait_the_email_is_sent_exactly_once_and_early_returns_touch_nothing(
+    api, pollers, outbox, table_items, questionnaire, monkeypatch, aws_calls, capsys, sqs_time
+):
+    from pijnreset.handlers import email_sender
+
+    api.post("/pijntest", json_body=submission(questionnaire))
+    aws_calls.clear()
+    sends_when: list[int] = []  # how many SQS delays had passed at each SES call
+    with ses_refusing(monkeypatch, "Throttling", "Daily message quota exceeded.", times=1) as answers:
+        client = email_sender.deliverer.mailer._client  # type: ignore[attr-defined]
+        refusing = client.send_email
+        monkeypatch.setattr(client, "send_email", lambda **kw: sends_when.append(len(sqs_time)) or refusing(**kw))
+        pollers.drain()
+    sender_calls = aws_calls.of("dynamodb")
+    assert sender_calls == ["UpdateItem", "BatchGetItem", "UpdateItem"] * 2, "claim, load, release / mark sent"
+    assert answers == ["Throttling", "sent"], "SES: refused once, then one send, nothing in between"
+    assert sends_when == [0, len(sqs_time)], "the send came after the last hop"
+    hops = sqs_time[1:]
+    assert 8 <= len(hops) <= 12
+    assert set(hops[:-1]) == {900}
+    assert timedelta(hours=2) <= timedelta(seconds=sum(sqs_time)) <= timedelta(hours=3, seconds=1)
+    (email,) = outbox()
+    (job,) = _jobs(table_items)
+    assert (job["status"], job["attempts"], job["ses_message_id"]) == ("sent", 2, email["id"])
+    metrics = _metrics(capsys.readouterr().out)
+    assert (metrics["EmailDeferred_quota_exceeded"], metrics["EmailWaitHop"]) == (1, len(hops)), "a hop is no refusal"
+    assert metrics["EmailSent_result"] == 1
+    assert not [name for name in metrics if name.startswith("EmailFailed")]
+    assert _queue_depth(os.environ["EMAIL_QUEUE_URL"].rsplit("/", 1)[1]) == 0
 
 
 @pytest.mark.parametrize(
@@ -291,3 +382,50 @@ def test_sent_job_items_keep_no_rendered_email(api, pollers, table_items, questi
     (job,) = _jobs(table_items)
     assert not any(isinstance(value, str) and "<html" in value for value in job.values())
     assert from_item  # items are read back through the same deserialiser the functions use
+
+
+def test_a_batch_the_invocation_has_no_time_to_pace_is_handed_back_and_each_email_sent_once(
+    api, pollers, outbox, table_items, questionnaire, monkeypatch, aws_calls, capsys, sqs_time
+):
+    """At 0.1 sends per second (the SES sandbox's 1 per second over 10 senders), a 30-second invocation
+    has time for two or three sends of its batch; it hands the rest back instead of timing out."""
+    from pijnreset.handlers import email_sender
+    from pijnreset.logic.delivery import SEND_MARGIN_SECONDS, Pacer
+
+    from infra.local.context import LocalLambdaContext
+
+    clock = [0.0]  # the pacer's and the invocations' monotonic time; only the pacer's waits move it
+    deadlines: list[float] = []
+    sends_left: list[float] = []
+
+    def started(context: LocalLambdaContext) -> None:
+        context._deadline = clock[0] + context.timeout_seconds
+        deadlines.append(context._deadline)
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    monkeypatch.setattr(LocalLambdaContext, "__post_init__", started)
+    monkeypatch.setattr(LocalLambdaContext, "get_remaining_time_in_millis", lambda c: (c._deadline - clock[0]) * 1000)
+    monkeypatch.setattr(email_sender.deliverer, "pacer", Pacer(0.1, clock=lambda: clock[0], sleep=sleep))
+    mailer = email_sender.deliverer.mailer
+    send = mailer.send
+    monkeypatch.setattr(mailer, "send", lambda *a: sends_left.append(deadlines[-1] - clock[0]) or send(*a))
+
+    addresses = [f"lezer{n}@example.nl" for n in range(5)]
+    for address in addresses:
+        api.post("/pijntest", json_body=changed(submission(questionnaire), "contact.email", address))
+    pollers.drain()
+
+    assert sorted(email["to"].split("<")[1].rstrip(">") for email in outbox()) == addresses
+    assert len(aws_calls.params_of("sesv2", "SendEmail")) == 5
+    assert all(left >= SEND_MARGIN_SECONDS for left in sends_left), "no send started without time to finish"
+    jobs = _jobs(table_items)
+    assert {(job["status"], job["attempts"]) for job in jobs} == {("sent", 1)}, "handed back unclaimed"
+    assert sqs_time, "some were handed back"
+    assert set(sqs_time) == {10}, "handed back for one pacing interval"
+    metrics = _metrics(capsys.readouterr().out)
+    assert (metrics["EmailSent_result"], metrics["EmailHandedBack"]) == (5, len(sqs_time))
+    assert not [name for name in metrics if name.startswith("EmailFailed")]
+    assert _queue_depth(os.environ["EMAIL_QUEUE_URL"].rsplit("/", 1)[1]) == 0
+    assert _queue_depth("pijnreset-local-EmailDeadLetterQueue") == 0

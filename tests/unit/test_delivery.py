@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
-from pijnreset.logic.delivery import MAX_DELAY_SECONDS, Pacer, SendError, classify, retry_delay
+from pijnreset.logic.delivery import (
+    MAX_DELAY_SECONDS,
+    QUOTA_JITTER_SECONDS,
+    QUOTA_WAIT_SECONDS,
+    SEND_MARGIN_SECONDS,
+    Pacer,
+    SendError,
+    classify,
+    queue_delay,
+    retry_delay,
+    time_for_a_send,
+)
 from pijnreset.logic.email_contexts import EmailLinks, JobData, SenderIdentity
 from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater
 from pijnreset.logic.scoring import score
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
+from pijnreset.timestamps import iso
 
 from tests.support.answers import answers_with
 
@@ -29,8 +42,11 @@ class FakeStore:
         self.intake: dict[str, Any] | None = None
         self.submission = {"result": result, "created_at": "2026-11-26T09:00:00.000Z"}
         self.events: list[str] = []
+        self.claims = 0
+        self.deferred_until: str | None = None
 
     def claim(self, pk, sk, claim_id, now, stale_before):
+        self.claims += 1
         if self.status != "pending":
             return NotClaimable(self.status if self.status != "gone" else None)
         self.status = "sending"
@@ -55,6 +71,7 @@ class FakeStore:
 
     def release(self, job, reason, deferred_until=None):
         self.status = "pending"
+        self.deferred_until = deferred_until
         self.events.append(f"released:{reason}")
 
 
@@ -82,7 +99,7 @@ class FakeQueue:
 def make(content, questionnaire):
     result = score(content, answers_with(questionnaire, item_value=1)).model_dump(mode="json")
 
-    def build(*errors: SendError, status: str = "pending"):
+    def build(*errors: SendError, status: str = "pending", pacer: Pacer | None = None):
         store, mailer, queue = FakeStore(result, status), FakeMailer(*errors), FakeQueue()
         deliverer = EmailDeliverer(
             store=store,
@@ -96,7 +113,7 @@ def make(content, questionnaire):
                 "https://api.example.nl",
                 lambda purpose, lead_id, expires: f"{purpose}-{lead_id}-{expires}",
             ),
-            pacer=Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
+            pacer=pacer or Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
             claim_stale=timedelta(minutes=2),
             delay_policy=lambda error_class, attempt: retry_delay(error_class, attempt, jitter=lambda: 1.0),
         )
@@ -141,10 +158,68 @@ def test_throttling_releases_the_job_and_requeues_with_backoff(make):
     assert mailer.sent == []
 
 
-def test_the_daily_quota_is_not_ordinary_throttling(make):
-    deliverer, _, _, queue = make(SendError("Throttling", "Daily message quota exceeded."))
-    assert deliverer.deliver(MESSAGE, NOW).error_class == "quota_exceeded"
-    assert queue.messages[0][1] == MAX_DELAY_SECONDS
+QUOTA = SendError("Throttling", "Daily message quota exceeded.")
+
+
+def test_the_daily_quota_waits_hours_carried_by_the_message(make):
+    deliverer, store, mailer, queue = make(QUOTA)
+    delivery = deliverer.deliver(MESSAGE, NOW)
+    assert (delivery.outcome, delivery.error_class) == ("deferred", "quota_exceeded")
+    wait = timedelta(seconds=QUOTA_WAIT_SECONDS + QUOTA_JITTER_SECONDS)  # the fixture's jitter is 1.0
+    assert queue.messages == [(MESSAGE.next_attempt(NOW + wait), MAX_DELAY_SECONDS)]
+    assert (store.status, store.deferred_until) == ("pending", iso(NOW + wait))
+    assert mailer.sent == []
+
+
+def test_the_quota_wait_is_hours_with_up_to_an_hour_of_jitter():
+    shortest = retry_delay("quota_exceeded", 0, jitter=lambda: 0.0)
+    longest = retry_delay("quota_exceeded", 7, jitter=lambda: 0.999)
+    assert 2 * 3600 <= shortest < longest <= 3 * 3600
+    assert retry_delay("sending_paused", 3, jitter=lambda: 0.5) == MAX_DELAY_SECONDS, "paused sending: unchanged"
+
+
+def test_a_message_back_before_its_time_goes_back_on_the_queue_untouched(make):
+    deliverer, store, mailer, queue = make(QUOTA)  # SES would refuse, if it were asked
+    waiting = MESSAGE.next_attempt(NOW + timedelta(hours=2))
+    for minutes, delay in [(0, 900), (100, 900), (110, 600), (119.99, 1)]:
+        delivery = deliverer.deliver(waiting, NOW + timedelta(minutes=minutes))
+        assert (delivery.outcome, delivery.error_class) == ("waiting", None)
+        assert queue.messages[-1] == (waiting, delay), "the same message: its attempt does not count up"
+    assert (store.claims, store.events, mailer.errors, mailer.sent) == (0, [], [QUOTA], [])
+
+
+def test_after_the_quota_wait_the_email_is_sent_exactly_once(make):
+    deliverer, store, mailer, queue = make(QUOTA)
+    now, message = NOW, MESSAGE
+    outcomes = []
+    for _ in range(20):
+        outcomes.append(deliverer.deliver(message, now).outcome)
+        if not queue.messages:
+            break
+        message, delay = queue.messages.pop()
+        now += timedelta(seconds=delay)  # as SQS delays it
+    assert outcomes[0] == "deferred"
+    assert set(outcomes[1:-1]) == {"waiting"}
+    assert 8 <= len(outcomes) - 2 <= 12, "2 to 3 hours in hops of 15 minutes"
+    assert outcomes[-1] == "sent"
+    assert now - NOW >= timedelta(seconds=QUOTA_WAIT_SECONDS)
+    assert (store.claims, len(mailer.sent)) == (2, 1)
+    assert deliverer.deliver(message, now).outcome == "already_done"
+    assert len(mailer.sent) == 1
+
+
+def test_a_message_without_a_wait_and_one_past_it_are_delivered_at_once(make):
+    for message in (MESSAGE, MESSAGE.next_attempt(NOW - timedelta(seconds=1))):
+        deliverer, _, mailer, queue = make()
+        assert deliverer.deliver(message, NOW).outcome == "sent"
+        assert (len(mailer.sent), queue.messages) == (1, [])
+
+
+def test_the_job_message_carries_its_wait_through_json():
+    waiting = MESSAGE.next_attempt(NOW + timedelta(hours=2))
+    assert JobMessage.model_validate_json(waiting.model_dump_json()) == waiting
+    assert JobMessage.model_validate_json(json.dumps({"pk": MESSAGE.pk, "sk": MESSAGE.sk})).not_before is None
+    assert MESSAGE.next_attempt().not_before is None
 
 
 def test_a_rejection_fails_the_job_for_good(make):
@@ -206,6 +281,74 @@ def test_throttling_backoff_grows_and_is_capped():
     assert delays == sorted(delays)
     assert max(delays) == MAX_DELAY_SECONDS
     assert retry_delay("throttled", 0, jitter=lambda: 0.0) == 2
+
+
+def test_queue_delay_is_whole_seconds_rounded_up_and_at_most_what_sqs_allows():
+    assert [queue_delay(s) for s in (-5, 0, 0.1, 899.5, 900, 7200)] == [0, 0, 1, 900, 900, 900]
+
+
+@pytest.mark.parametrize(
+    ("seconds_left", "pacing_wait", "expected"),
+    [
+        (30, 0, True),
+        (SEND_MARGIN_SECONDS, 0, True),
+        (SEND_MARGIN_SECONDS - 0.01, 0, False),
+        (20, 10, False),
+        (SEND_MARGIN_SECONDS + 10, 10, True),
+    ],
+)
+def test_a_send_starts_only_with_time_for_its_pacing_wait_and_a_margin(seconds_left, pacing_wait, expected):
+    assert time_for_a_send(seconds_left, pacing_wait) is expected
+
+
+class FakeInvocation:
+    """A monotonic clock the pacer sleeps on, and a Lambda invocation's remaining time by it."""
+
+    def __init__(self, timeout: float) -> None:
+        self.now = 0.0
+        self.deadline = timeout
+        self.sends_at: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def seconds_left(self) -> float:
+        return self.deadline - self.now
+
+
+def test_a_slow_pace_hands_back_what_the_invocation_has_no_time_for_and_sends_each_once(make):
+    invocation = FakeInvocation(timeout=30)
+    pacer = Pacer(0.1, clock=lambda: invocation.now, sleep=invocation.sleep)  # one send per 10 s
+    deliverer, store, mailer, queue = make(pacer=pacer)
+    original_send = mailer.send
+
+    def send(raw, sender, recipient):
+        invocation.sends_at.append(invocation.now)
+        invocation.now += 0.2  # SES's answer
+        return original_send(raw, sender, recipient)
+
+    mailer.send = send  # type: ignore[method-assign]
+    batch = [JobMessage(pk=MESSAGE.pk, sk=f"EMAIL#result#{n}") for n in range(4)]
+    outcomes = []
+    for message in batch:
+        store.status = "pending"  # the fake store holds one job: each message stands for another
+        outcomes.append(deliverer.deliver(message, NOW, invocation.seconds_left()).outcome)
+    assert outcomes == ["sent", "sent", "handed_back", "handed_back"]
+    assert invocation.sends_at == [0.0, 10.0]
+    assert all(invocation.deadline - at >= SEND_MARGIN_SECONDS for at in invocation.sends_at)
+    assert queue.messages == [(batch[2], 10), (batch[3], 10)], "back on the queue as they were, after one interval"
+    assert store.claims == 2, "a handed-back record is never claimed"
+
+
+def test_the_pacer_tells_how_long_it_would_wait():
+    now = [0.0]
+    pacer = Pacer(0.5, clock=lambda: now[0], sleep=lambda seconds: None)
+    assert pacer.pending_wait() == 0
+    pacer.wait()
+    now[0] = 0.5
+    assert pacer.pending_wait() == pytest.approx(1.5)
+    now[0] = 3
+    assert pacer.pending_wait() == 0
 
 
 def test_the_pacer_keeps_to_its_rate():

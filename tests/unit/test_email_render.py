@@ -8,7 +8,9 @@ from email import message_from_bytes, policy
 
 import pytest
 from pijnreset.content.emails import email_templates
+from pijnreset.content.followups import load_sequence
 from pijnreset.content.loader import ContentError, default_templates_dir
+from pijnreset.logic.email_contexts import EmailLinks, JobData, SenderIdentity, Sending, builder_for
 from pijnreset.logic.email_message import address, build_message, safe_display_name
 from pijnreset.logic.scoring import score
 
@@ -43,6 +45,72 @@ def _render(templates, content, questionnaire, scenario, name="Anna"):
 
 def _words(text: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", text).split()).lower()
+
+
+# Every kind of email, built as the sender builds it (logic/email_contexts.py) from a job's items: for the
+# kinds that show a Pijntest, once per scenario (and the intake ones also without any Pijntest).
+KINDS = sorted(email_templates(default_templates_dir()).catalog.kinds)
+NO_PIJNTEST = "no_pijntest"
+INTAKE = {
+    "request_id": "5d646076-89f2-4bd3-b080-22ae9c727e2c",
+    "name": "Anna de Vries",
+    "email": "anna@example.nl",
+    "phone": "0612345678",
+    "preferred_contact": "phone",
+    "preferred_moments": ["weekday_morning", "saturday"],
+    "message": "Ik heb al twee jaar last van mijn onderrug.",
+    "created_at": "2026-11-27T10:00:00.000Z",
+}
+
+
+def _scenarios(kind: str) -> list[str | None]:
+    if kind == "result":
+        return list(SCENARIOS)
+    if kind.startswith("intake_"):
+        return [*SCENARIOS, NO_PIJNTEST]
+    return [None]
+
+
+def _built(kind, scenario, content, questionnaire):
+    submission = None
+    if scenario not in (None, NO_PIJNTEST):
+        result = score(content, answers_with(questionnaire, **SCENARIOS[scenario]))
+        submission = {"result": result.model_dump(mode="json"), "created_at": "2026-11-26T09:00:00.000Z"}
+    data = JobData(
+        job={"kind": kind},
+        lead={"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32},
+        submission=submission,
+        intake=INTAKE if kind.startswith("intake_") else None,
+    )
+    sending = Sending(
+        content,
+        EmailLinks("https://www.pijnresetcoach.nl/pijntest", "https://api.pijnresetcoach.nl", lambda *_: "token"),
+        SenderIdentity("pijntest@pijnresetcoach.nl", "Pijn Reset Methode", "coach@pijnresetcoach.nl"),
+        datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+    )
+    return builder_for(kind)(data, sending)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_and_variant_carries_the_disclaimer_in_both_parts(templates, content, questionnaire, kind):
+    disclaimer = content.disclaimer  # templates/disclaimer/, the version the questionnaire names
+    variants = set()
+    for scenario in _scenarios(kind):
+        envelope = _built(kind, scenario, content, questionnaire)
+        email = templates.render(kind, envelope.variant, {"brand": "Pijn Reset Methode", **envelope.context})
+        variants.add(envelope.variant)
+        for name, part in (("html", email.html), ("text", email.text)):
+            assert _words(disclaimer.text) in _words(part), f"{kind}/{scenario}: no disclaimer in the {name} part"
+            assert _words(disclaimer.title) in _words(part), f"{kind}/{scenario}: no disclaimer title ({name})"
+    assert variants == set(templates.catalog.kinds[kind].subjects), "every variant of the kind was rendered"
+
+
+def test_every_email_the_funnel_can_send_is_among_the_kinds_rendered_above(templates):
+    followups = {step.kind for step in load_sequence(default_templates_dir()).steps}
+    assert followups <= set(KINDS)
+    assert {"result", "optin_confirm", "erase_confirm", "intake_coach", "intake_confirmation"} <= set(KINDS)
+    files = {path.name.removesuffix(".html.j2") for path in (default_templates_dir() / "email").glob("*.html.j2")}
+    assert files == {spec.template for spec in templates.catalog.kinds.values()}, "no template outside the catalog"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

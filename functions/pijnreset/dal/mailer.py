@@ -8,13 +8,15 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pijnreset.logic.delivery import SendError
+from pijnreset.logic.delivery import SES_READ_TIMEOUT_SECONDS, SendError
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
 # One attempt: the sender classifies SES's errors itself (see logic/delivery.py).
-_NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10)
+_NO_RETRIES = Config(
+    retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=SES_READ_TIMEOUT_SECONDS
+)
 
 
 class SesMailer:

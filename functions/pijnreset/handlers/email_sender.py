@@ -2,7 +2,9 @@
 
 A record that must come back later (an unexpected SES or AWS error, a job another sender is on) is reported
 as a batch item failure: SQS redelivers it after its visibility timeout, and after maxReceiveCount moves
-it to the dead-letter queue. The rest of the batch is unaffected.
+it to the dead-letter queue. The rest of the batch is unaffected. A record that is only waiting (for its
+``not_before``, or for an invocation with time left to pace and send it) goes back on the queue as a new
+message instead, and counts no receive towards the dead-letter queue.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -51,8 +53,15 @@ deliverer = EmailDeliverer(
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def send(record: SQSRecord) -> None:
-    delivery = deliverer.deliver(JobMessage.model_validate_json(record.body), datetime.now(UTC))
+def now() -> datetime:
+    """The time the sender goes by (the integration tests move it on)."""
+    return datetime.now(UTC)
+
+
+def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    message = JobMessage.model_validate_json(record.body)
+    seconds_left = lambda_context.get_remaining_time_in_millis() / 1000
+    delivery = deliverer.deliver(message, now(), seconds_left)
     name = {
         "sent": f"EmailSent_{delivery.kind}",
         "failed": f"EmailFailed_{delivery.kind}",
@@ -60,6 +69,8 @@ def send(record: SQSRecord) -> None:
         "deferred": f"EmailDeferred_{delivery.error_class}",
         "already_done": "EmailDuplicateDelivery",
         "gone": "EmailJobGone",
+        "waiting": "EmailWaitHop",  # every 15 minutes per waiting job: not a refusal, not a failure
+        "handed_back": "EmailHandedBack",  # batches too big for the pace and the timeout
     }[delivery.outcome]
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
     logger.info(

@@ -6,6 +6,7 @@ hammer it; the sender's SES client does not retry, and this module decides inste
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -15,6 +16,19 @@ from typing import Literal
 # SQS can delay a message by at most 15 minutes; a longer wait is several such hops.
 MAX_DELAY_SECONDS = 900
 THROTTLE_BASE_SECONDS = 4
+# SES counts the daily quota over a rolling 24 hours, so capacity comes back bit by bit as the sends of a
+# day earlier age out, not at midnight. Trying again after 2 hours lets some of it come back without
+# holding a visitor's result back for a day; up to an hour of jitter spreads a backlog out, so that it
+# does not all return at once and spend what came back in one burst (each early try costs one refused
+# SES call per job, no email).
+QUOTA_WAIT_SECONDS = 2 * 3600
+QUOTA_JITTER_SECONDS = 3600
+
+# The sender's SES client gives up on an answer after this long (dal/mailer.py), and a send starts only
+# with time left for it: the claim, the reads and rendering, SES's slowest answer and the "sent" mark
+# (a timeout between SES's answer and that mark is the one way an email could go out twice).
+SES_READ_TIMEOUT_SECONDS = 10
+SEND_MARGIN_SECONDS = SES_READ_TIMEOUT_SECONDS + 3
 
 ErrorClass = Literal["throttled", "quota_exceeded", "sending_paused", "rejected", "transient"]
 
@@ -42,12 +56,27 @@ def classify(error: SendError) -> ErrorClass:
 
 
 def retry_delay(error_class: ErrorClass, attempt: int, jitter: Callable[[], float] = random.random) -> int:
-    """Seconds to wait before the next try. Throttling backs off exponentially with jitter; a used-up daily
-    quota or paused sending waits the longest SQS allows, again and again, until SES sends again."""
+    """Seconds to wait before SES is tried again for a job. Throttling backs off exponentially with jitter;
+    a used-up daily quota waits hours (longer than SQS can delay a message: see ``queue_delay``); paused
+    sending waits the longest SQS allows, again and again, until SES sends again."""
     if error_class == "throttled":
         exponential = THROTTLE_BASE_SECONDS * 2 ** min(attempt, 10)
         return int(min(MAX_DELAY_SECONDS, exponential * (0.5 + jitter() / 2)))
+    if error_class == "quota_exceeded":
+        return QUOTA_WAIT_SECONDS + int(QUOTA_JITTER_SECONDS * jitter())
     return MAX_DELAY_SECONDS
+
+
+def queue_delay(wait_seconds: float) -> int:
+    """The SQS delay for the next hop of a wait: all of it, or the most SQS allows (whole seconds, rounded
+    up, so that a message never arrives before its time)."""
+    return max(0, min(MAX_DELAY_SECONDS, math.ceil(wait_seconds)))
+
+
+def time_for_a_send(seconds_left: float, pacing_wait: float) -> bool:
+    """Whether an invocation with ``seconds_left`` may still start a send that must first wait
+    ``pacing_wait`` for the pacer: with SEND_MARGIN_SECONDS to spare for the calls around it."""
+    return seconds_left >= pacing_wait + SEND_MARGIN_SECONDS
 
 
 class Pacer:
@@ -63,6 +92,10 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
+
+    def pending_wait(self) -> float:
+        """How long ``wait`` would sleep if called now."""
+        return max(0.0, self._next - self._clock())
 
     def wait(self) -> None:
         now = self._clock()

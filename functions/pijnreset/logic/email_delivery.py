@@ -6,6 +6,17 @@ quota and paused sending put the job back and its message on the queue again wit
 message fails the job for good; anything else releases the job and lets SQS retry (then its dead-letter
 queue).
 
+A wait longer than SQS can delay a message (a used-up daily quota: hours) travels with the message as
+``not_before``. A message that arrives before then goes straight back on the queue for the next hop, with
+no claim, no DynamoDB read and no SES call; its job stays pending, ``deferred_until`` that time, which
+keeps the outbox sweep off it.
+
+A record is started only with time left in the invocation for its pacing wait and its send (see
+``time_for_a_send``); otherwise its message is put back on the queue as it is, with a short delay. Not
+as a batch item failure: that would hold it for the queue's visibility timeout and count a receive
+towards the dead-letter queue, though nothing went wrong. Nothing is claimed by then, so nothing is
+undone; should the original be delivered again as well, the claim still lets only one send through.
+
 The one window left: the sender crashes (or times out) after SES accepted the message and before the
 "sent" mark is written. The job then stays "sending" until its claim goes stale, and the next delivery of
 its message sends it again. Nothing slow runs between the two calls, so the window is one DynamoDB write.
@@ -13,6 +24,7 @@ its message sends it again. Nothing slow runs between the two calls, so the wind
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +33,16 @@ from typing import Any, Literal, Protocol
 
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
-from pijnreset.logic.delivery import ErrorClass, Pacer, SendError, classify, retry_delay
+from pijnreset.logic.delivery import (
+    MAX_DELAY_SECONDS,
+    ErrorClass,
+    Pacer,
+    SendError,
+    classify,
+    queue_delay,
+    retry_delay,
+    time_for_a_send,
+)
 from pijnreset.logic.email_contexts import (
     EmailLinks,
     JobData,
@@ -35,7 +56,9 @@ from pijnreset.logic.email_policy import skip_reason
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
-Outcome = Literal["sent", "already_done", "gone", "failed", "deferred", "skipped"]
+# waiting: came back before its not_before and went back on the queue; handed_back: no time left in this
+# invocation to send it, back on the queue. Neither touched the job or SES.
+Outcome = Literal["sent", "already_done", "gone", "failed", "deferred", "skipped", "waiting", "handed_back"]
 
 
 class RetryLater(Exception):
@@ -80,7 +103,14 @@ class EmailDeliverer:
     claim_stale: timedelta
     delay_policy: Callable[[ErrorClass, int], int] = retry_delay
 
-    def deliver(self, message: JobMessage, now: datetime) -> Delivery:
+    def deliver(self, message: JobMessage, now: datetime, seconds_left: float = math.inf) -> Delivery:
+        """Delivers the job of ``message``; ``seconds_left``: how long the invocation may still run."""
+        if message.not_before is not None and now < message.not_before:
+            self.queue.enqueue(message, queue_delay((message.not_before - now).total_seconds()))
+            return Delivery("waiting", reason="not_before")
+        if not time_for_a_send(seconds_left, self.pacer.pending_wait()):
+            self.queue.enqueue(message, queue_delay(self.pacer.interval))
+            return Delivery("handed_back", reason="out_of_time")
         claim = self.store.claim(message.pk, message.sk, str(uuid.uuid4()), iso(now), iso(now - self.claim_stale))
         if not isinstance(claim, Claimed):
             if claim.status is None:
@@ -138,7 +168,8 @@ class EmailDeliverer:
             return Delivery("failed", kind, reason=error.code, error_class=error_class)
         if error_class == "transient":
             raise RetryLater(f"SES error {error.code}")  # released by deliver()
-        delay = self.delay_policy(error_class, message.attempt)
-        self.store.release(job, error.code, deferred_until=iso(now + timedelta(seconds=delay)))
-        self.queue.enqueue(message.next_attempt(), delay)
+        wait = self.delay_policy(error_class, message.attempt)
+        until = now + timedelta(seconds=wait)
+        self.store.release(job, error.code, deferred_until=iso(until))
+        self.queue.enqueue(message.next_attempt(until if wait > MAX_DELAY_SECONDS else None), queue_delay(wait))
         return Delivery("deferred", kind, reason=error.code, error_class=error_class)
