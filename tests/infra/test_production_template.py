@@ -183,7 +183,7 @@ def test_alarms_cover_errors_throttles_5xx_dead_letters_and_ses_reputation_and_a
     alarms = dict(resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm"))
     watched = json.dumps(alarms)
     for metric in ("Errors", "Throttles", "5xx", "ApproximateNumberOfMessagesVisible", "Reputation.BounceRate",
-                   "Reputation.ComplaintRate", "EmailDeferred_quota_exceeded"):  # fmt: skip
+                   "Reputation.ComplaintRate", "EmailDeferred_quota_exceeded", "EmailWaitHop"):  # fmt: skip
         assert f'"{metric}"' in watched, metric
     for name in FUNCTIONS:
         assert json.dumps({"Ref": name}) in watched, f"{name}'s errors and throttles are alarmed"
