@@ -179,6 +179,27 @@ def test_unsubscribing_is_one_post_idempotent_and_stops_every_marketing_email(
     assert {job["kind"] for job in skipped} == {"followup_patterns", "followup_last"}
 
 
+def test_after_unsubscribing_and_confirming_again_each_step_goes_out_once(
+    api, confirmed, pollers, outbox, run_schedule, table_items, questionnaire
+):
+    unsubscribe = f"/unsubscribe?token={_token('unsubscribe')}"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert api.post(unsubscribe, body=b"List-Unsubscribe=One-Click", headers=form).status == 200
+    api.post("/pijntest", json_body=changed(submission(questionnaire), "consent.marketing", True))
+    pollers.drain()
+    second_optin = [e for e in outbox() if e["subject"].startswith("Bevestig je aanmelding")][-1]
+    assert api.get(action_links(second_optin)["/confirm"]).status == 200
+
+    run_schedule(days=1.01)
+    pollers.drain()
+    breathing = [e for e in outbox() if "ademhalen" in e["subject"].lower()]
+    assert len(breathing) == 1, "the first schedule was withdrawn; only the new one sends"
+    jobs = [job for job in _by_entity(table_items(), "email_job") if job["kind"] == "followup_breathing"]
+    assert sorted(job["status"] for job in jobs) == ["sent", "skipped"]
+    (skipped,) = [job for job in jobs if job["status"] == "skipped"]
+    assert skipped["skip_reason"] == "superseded"
+
+
 def test_an_unconfirmed_lead_never_gets_a_marketing_email(api, opted_in, pollers, outbox, table_items):
     from pijnreset.dal.leads_table import email_job_item, to_item
 

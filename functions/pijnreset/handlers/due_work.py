@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pijnreset.dal.due_work import DueWork
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.leads_table import email_job_item
+from pijnreset.logic.followups import confirmation_of
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
@@ -35,7 +36,8 @@ def run(now: datetime) -> dict[str, int]:
                 lead_id=item["lead_id"],
                 kind=item["kind"],
                 created_at=now,
-                reference=f"{item['sequence']}#{item['step']}",
+                # Two schedules' same step (an opt-in withdrawn and confirmed again) may fall due in one run.
+                reference=f"{item['sequence']}#{item['step']}#{confirmation_of(item['sk'])}",
                 expires_at=settings.retention().expires_at("email", now),
                 followup_sk=item["sk"],
             )

@@ -53,6 +53,7 @@ from pijnreset.logic.email_contexts import (
 )
 from pijnreset.logic.email_message import address, build_message
 from pijnreset.logic.email_policy import skip_reason
+from pijnreset.logic.followups import confirmation_of
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
@@ -132,7 +133,8 @@ class EmailDeliverer:
         try:
             if data.lead is None:
                 raise JobNotRenderable("lead or submission gone")
-            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression)
+            scheduled_by = confirmation_of(str(job["followup_sk"])) if job.get("followup_sk") else None
+            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression, scheduled_by)
             if reason is not None:
                 raise JobNotRenderable(reason)
             envelope = builder_for(kind)(data, Sending(self.content, self.links, self.identity, now))

@@ -2,8 +2,10 @@
 
 A suppression marker with scope "all" (a hard bounce or a complaint) stops every email. Marketing email
 needs a confirmed opt-in that was not withdrawn since (an unsubscribe, or a "marketing" marker kept after
-erasure), and stops for good once the person asked for an intake or raised an urgent red flag. The
-opt-in confirmation itself is not sent to someone with an urgent flag, nor twice.
+erasure), and stops for good once the person asked for an intake or raised an urgent red flag. A
+follow-up belongs to the confirmation that scheduled it: after an unsubscribe and a new confirmation, the
+old schedule's steps are skipped (the new one has its own). The opt-in confirmation itself is not sent to
+someone with an urgent flag, nor twice.
 """
 
 from __future__ import annotations
@@ -24,8 +26,15 @@ def marketing_allowed(lead: Mapping[str, Any], suppression: Mapping[str, Any] | 
 TO_THE_COACH = frozenset({"intake_coach"})
 
 
-def skip_reason(kind: str, category: str, lead: Mapping[str, Any], suppression: Mapping[str, Any] | None) -> str | None:
-    """Why this email must not be sent now, or None when it may."""
+def skip_reason(
+    kind: str,
+    category: str,
+    lead: Mapping[str, Any],
+    suppression: Mapping[str, Any] | None,
+    scheduled_by: str | None = None,
+) -> str | None:
+    """Why this email must not be sent now, or None when it may. ``scheduled_by``: for a follow-up, the time
+    of the opt-in confirmation whose schedule it belongs to."""
     if kind in TO_THE_COACH:
         return None
     if suppression is not None and suppression.get("scope") != "marketing":
@@ -42,5 +51,7 @@ def skip_reason(kind: str, category: str, lead: Mapping[str, Any], suppression: 
     if lead.get("intake_requested_at"):
         return "intake_requested"
     if marketing_allowed(lead, suppression):
+        if scheduled_by is not None and scheduled_by != lead.get("marketing_confirmed_at"):
+            return "superseded"
         return None
     return "unsubscribed" if lead.get("unsubscribed_at") or suppression is not None else "not_confirmed"

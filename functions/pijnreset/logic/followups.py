@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pijnreset.content.followups import FollowupSequence
 from pijnreset.logic.due import due_keys
 from pijnreset.timestamps import iso
+
+if TYPE_CHECKING:  # the due work and the sender read follow-up keys without loading any content
+    from pijnreset.content.followups import FollowupSequence
+
+_PREFIX = "FOLLOWUP"
+
+
+def confirmation_of(followup_sk: str) -> str:
+    """The opt-in confirmation (its time, as stored on the lead) whose schedule a follow-up item belongs to."""
+    prefix, _, _, confirmed_at = followup_sk.split("#", 3)
+    if prefix != _PREFIX:
+        raise ValueError(f"not a follow-up key: {followup_sk!r}")
+    return confirmed_at
 
 
 def plan_followups(
@@ -17,7 +29,7 @@ def plan_followups(
     items = []
     for step in sequence.steps:
         due_at = confirmed_at + timedelta(days=step.delay_days)
-        sk = f"FOLLOWUP#{sequence.version}#{step.id}#{iso(confirmed_at)}"
+        sk = f"{_PREFIX}#{sequence.version}#{step.id}#{iso(confirmed_at)}"
         items.append(
             {
                 "pk": lead_pk,
