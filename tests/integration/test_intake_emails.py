@@ -227,3 +227,17 @@ def test_the_confirmation_says_how_the_coach_gets_in_touch(api, pollers, outbox,
         "video": "de coach mailt je binnen twee werkdagen om een videogesprek te plannen.",
     }[preferred]
     assert expected in _words(prospect["text"])
+
+
+def test_the_coach_is_told_when_an_intake_did_not_come_from_the_tests_result(api, pollers, outbox, questionnaire):
+    test = submission(questionnaire, item_value=2)
+    linked = changed(intake_request(), "submission_id", test["submission_id"])
+    coach, _ = _emails(api, pollers, outbox, linked, test)
+    assert "Niet gekoppeld" not in coach["text"]
+    assert "Niet gekoppeld" not in coach["html"]
+
+    unlinked, _ = _emails(api, pollers, outbox, intake_request())
+    for part in (unlinked["text"], unlinked["html"]):
+        assert "Niet gekoppeld" in part
+        assert "niet bevestigd" in _words(part)
+        assert _words(part).index("niet gekoppeld") > _words(part).index("pijntest"), "in the Pijntest section"

@@ -141,6 +141,13 @@ def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
             "intake": _intake_view(intake),
             "pijntest": pijntest,
             "earlier_urgent_at": for_people(earlier_urgent) if earlier_urgent else None,
+            # Sent from this test's own result page: only then does the form know the submission's id. An
+            # intake from anywhere else carries an address nobody confirmed, so the coach is told to check.
+            "pijntest_linked": bool(
+                data.submission
+                and intake.get("submission_id")
+                and intake["submission_id"] == data.submission.get("submission_id")
+            ),
             "disclaimer": sending.content.disclaimer.model_dump(),
         },
         reply_to_email=intake["email"],
