@@ -68,7 +68,51 @@ def test_erasure_asks_by_email_then_deletes_every_item_of_the_person(api, poller
     assert not [item for item in table_items() if item["pk"] == f"SUBMISSION#{body['submission_id']}"]
 
     again = api.post(link)  # a replayed link finds nothing, breaks nothing
-    assert again.status == 200
+    assert again.status == 410
+    assert "al gebruikt" in again.text
+
+
+def test_an_erasure_link_works_once_and_spares_what_came_after(api, pollers, outbox, questionnaire, table_items):
+    api.post("/pijntest", json_body=submission(questionnaire))
+    pollers.drain()
+    link = _erase_link(api, pollers, outbox)
+    assert api.post(link).status == 200
+    assert _everything_of_the_person(table_items) == []
+
+    later = submission(questionnaire, item_value=1)
+    assert api.post("/pijntest", json_body=later).status == 201
+    stored = _everything_of_the_person(table_items)
+    replay = api.post(link)
+    assert replay.status == 410, "the same link, days later: it was used"
+    assert _everything_of_the_person(table_items) == stored, "nothing the person stored since is deleted"
+
+
+def test_an_erasure_cut_short_is_finished_by_using_the_link_again(
+    api, pollers, outbox, questionnaire, table_items, monkeypatch
+):
+    from botocore.exceptions import ClientError
+    from pijnreset.dal import person_data
+
+    api.post("/pijntest", json_body=submission(questionnaire))
+    pollers.drain()
+    link = _erase_link(api, pollers, outbox)
+    monkeypatch.setattr(person_data, "_BATCH", 2)
+    real_delete = person_data.PersonData._delete
+    calls = []
+
+    def failing_after_one_batch(self, keys):
+        calls.append(keys)
+        if len(calls) == 2:
+            error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
+            raise ClientError(error, "BatchWriteItem")
+        return real_delete(self, keys)
+
+    monkeypatch.setattr(person_data.PersonData, "_delete", failing_after_one_batch)
+    assert api.post(link).status == 503, "throttled halfway: try again"
+    assert _everything_of_the_person(table_items), "cut short: some items are left"
+    monkeypatch.setattr(person_data.PersonData, "_delete", real_delete)
+    assert api.post(link).status == 200, "the erasure email is deleted last, so its link still works"
+    assert _everything_of_the_person(table_items) == []
 
 
 def test_an_unsubscribed_person_keeps_only_a_hashed_marketing_marker(api, pollers, outbox, questionnaire, table_items):

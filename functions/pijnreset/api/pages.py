@@ -107,9 +107,9 @@ def page_responses(ok: dict[int, str]) -> dict[int, OpenAPIResponse]:
     route can give. Every one is an HTML page."""
     html: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
     described = {
-        **ok,
         400: "The link is missing, damaged, forged or for another purpose",
         410: "The link has expired",
+        **ok,
     }
     responses: dict[int, OpenAPIResponse] = {
         status: {"description": description, "content": html} for status, description in described.items()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, suppression_key, to_item
+from pijnreset.logic.erasure import link_still_open
 from pijnreset.logic.retention import live
 from pijnreset.timestamps import iso
 
@@ -40,10 +41,20 @@ class PersonData:
         found += self._get([key for key in extra_keys if key is not None])
         return [item for item in found if now is None or live(item, now)]
 
+    def erase_through_link(self, lead_id: str, now: datetime, link_issued_at: int) -> Erasure | None:
+        """``erase`` for the emailed link made at ``link_issued_at``; None, deleting nothing, when that link
+        was used already."""
+        items = self.items(lead_id)
+        if not link_still_open(items, link_issued_at):
+            return None
+        return self._erase(lead_id, items, now)
+
     def erase(self, lead_id: str, now: datetime) -> Erasure:
         """Deletes every item of the person. A suppression marker stays (or is made) when they had
         unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again."""
-        items = self.items(lead_id)
+        return self._erase(lead_id, self.items(lead_id), now)
+
+    def _erase(self, lead_id: str, items: list[dict[str, Any]], now: datetime) -> Erasure:
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if item["sk"] == PROFILE and item["pk"] == lead_pk(lead_id)), None)
         doomed = [item for item in items if item is not marker]
@@ -56,8 +67,13 @@ class PersonData:
                     {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
                 ),
             )
-        for start in range(0, len(doomed), _BATCH):
-            self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in doomed[start : start + _BATCH]])
+        # The erasure emails go last, in a call of their own: while one is stored its link still works, so
+        # an erasure cut short can be finished by using the link again.
+        others = [item for item in doomed if item.get("kind") != "erase_confirm"]
+        links = [item for item in doomed if item.get("kind") == "erase_confirm"]
+        for part in (others, links):
+            for start in range(0, len(part), _BATCH):
+                self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in part[start : start + _BATCH]])
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             return Erasure(len(doomed), "marketing")
         return Erasure(len(doomed), marker.get("scope") if marker else None)

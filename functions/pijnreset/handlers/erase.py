@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import PageError, claims_from_query, html_page, page_resolver, page_responses, same_link
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.token_keys import TokenKeys
@@ -34,11 +34,14 @@ def erase_page() -> Any:
 @app.post(
     "/privacy/erase/confirm",
     summary="Erase every item of the person, keeping at most a hashed suppression marker",
-    responses=page_responses({200: "Erased (or nothing left to erase)"}),
+    responses=page_responses({200: "Erased", 410: "The link has expired, or was used already (it works once)"}),
 )
 def erase() -> Any:
     claims = claims_from_query(app, keys.all(), "erase")
-    erasure = people.erase(claims.lead_id, datetime.now(UTC))
+    erasure = people.erase_through_link(claims.lead_id, datetime.now(UTC), claims.issued_at)
+    if erasure is None:
+        metrics.add_metric(name="ErasureLinkReused", unit=MetricUnit.Count, value=1)
+        raise PageError(410, "erase_used")
     metrics.add_metric(name="PersonErased", unit=MetricUnit.Count, value=1)
     logger.info("person erased", extra={"items_deleted": erasure.deleted, "marker_kept": erasure.kept_marker})
     return html_page(views, 200, "erase_done")

@@ -10,15 +10,9 @@ from urllib.parse import urlencode
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.scoring import urgent_advice
-from pijnreset.logic.tokens import Purpose
+from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
 from pijnreset.timestamps import for_people
 
-# How long the link in each kind of email keeps working.
-LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
-    "confirm": 7 * 24 * 3600,
-    "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
-    "erase": 7 * 24 * 3600,
-}
 _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
     "unsubscribe": "/unsubscribe",

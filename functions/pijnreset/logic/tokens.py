@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +19,13 @@ Purpose = Literal["confirm", "unsubscribe", "erase"]
 PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
 MAX_TOKEN_LENGTH = 256
+
+# How long the link in each kind of email keeps working.
+LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
+    "confirm": 7 * 24 * 3600,
+    "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
+    "erase": 7 * 24 * 3600,
+}
 
 
 class TokenError(ValueError):
@@ -34,6 +41,11 @@ class TokenClaims:
     purpose: Purpose
     lead_id: str
     expires_at: int
+
+    @property
+    def issued_at(self) -> int:
+        """When the link was made (epoch seconds): its expiry less its purpose's validity."""
+        return self.expires_at - LINK_VALIDITY_SECONDS[self.purpose]
 
 
 def _b64(data: bytes) -> str:
