@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from pijnreset.content.emails import email_templates
+from pijnreset.content.loader import default_templates_dir
 from pijnreset.dal.leads_table import from_item
 from pijnreset.timestamps import iso
 
@@ -84,7 +86,7 @@ def test_a_submission_reaches_the_visitor_once_with_both_parts_and_the_disclaime
     (job,) = _jobs(table_items)
     assert job["status"] == "sent"
     assert job["ses_message_id"] == email["id"]
-    assert job["template_version"] == "emails-v1"
+    assert job["template_version"] == email_templates(default_templates_dir()).catalog.version
     assert job["attempts"] == 1
 
 

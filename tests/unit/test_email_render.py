@@ -120,7 +120,7 @@ def test_every_variant_renders_both_parts_with_the_disclaimer(templates, content
         assert result.category == scenario
     for part in (email.text, email.html):
         assert _words(content.disclaimer.text) in _words(part)
-    assert email.version == "emails-v1"
+    assert email.version == templates.catalog.version, "every email is stamped with its catalogue's version"
 
 
 @pytest.mark.parametrize("scenario", ["low", "medium", "high"])
