@@ -61,7 +61,8 @@ class RunningStack:
                 return found.group(1)
         raise RuntimeError("the stack did not say where moto listens")
 
-    def stop(self, timeout: float = 15) -> int:
+    def stop(self, timeout: float = 45) -> int:
+        # Generous: a poll cycle in flight finishes first, and on a loaded machine that can take a while.
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=timeout)
