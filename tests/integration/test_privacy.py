@@ -10,6 +10,7 @@ import pytest
 from pijnreset.dal.person_data import PersonData
 from pijnreset.logic.identity import lead_id_for
 
+from tests.support.faults import aws_failing
 from tests.support.links import action_links
 from tests.support.payloads import changed, submission
 
@@ -87,30 +88,14 @@ def test_an_erasure_link_works_once_and_spares_what_came_after(api, pollers, out
     assert _everything_of_the_person(table_items) == stored, "nothing the person stored since is deleted"
 
 
-def test_an_erasure_cut_short_is_finished_by_using_the_link_again(
-    api, pollers, outbox, questionnaire, table_items, monkeypatch
-):
-    from botocore.exceptions import ClientError
-    from pijnreset.dal import person_data
-
+def test_an_erasure_cut_short_is_finished_by_using_the_link_again(api, pollers, outbox, questionnaire, table_items):
     api.post("/pijntest", json_body=submission(questionnaire))
     pollers.drain()
     link = _erase_link(api, pollers, outbox)
-    monkeypatch.setattr(person_data, "_BATCH", 2)
-    real_delete = person_data.PersonData._delete
-    calls = []
-
-    def failing_after_one_batch(self, keys):
-        calls.append(keys)
-        if len(calls) == 2:
-            error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
-            raise ClientError(error, "BatchWriteItem")
-        return real_delete(self, keys)
-
-    monkeypatch.setattr(person_data.PersonData, "_delete", failing_after_one_batch)
-    assert api.post(link).status == 503, "throttled halfway: try again"
-    assert _everything_of_the_person(table_items), "cut short: some items are left"
-    monkeypatch.setattr(person_data.PersonData, "_delete", real_delete)
+    with aws_failing("BatchWriteItem", "ProvisionedThroughputExceededException", after=1) as failed:
+        assert api.post(link).status == 503, "throttled halfway: try again"
+    assert failed == ["BatchWriteItem"]
+    assert _everything_of_the_person(table_items), "cut short: the erasure email (and its link) is left"
     assert api.post(link).status == 200, "the erasure email is deleted last, so its link still works"
     assert _everything_of_the_person(table_items) == []
 

@@ -31,17 +31,21 @@ def cancelled(client: Any, reason: str, items: int) -> Exception:
 
 @contextmanager
 def aws_failing(
-    operations: set[str] | str, code: str = "ThrottlingException", times: int | None = 1
+    operations: set[str] | str, code: str = "ThrottlingException", times: int | None = 1, after: int = 0
 ) -> Iterator[list[str]]:
     """The first ``times`` calls (every call with None) of ``operations`` (e.g. ``"TransactWriteItems"``),
     by any client, raise ``code`` before anything reaches AWS (``"cancelled:ThrottlingError"``: a transaction
-    cancelled for that reason). Yields the operations it failed, in order."""
+    cancelled for that reason); with ``after``, only once that many calls went through. Yields the
+    operations it failed, in order."""
     names = {operations} if isinstance(operations, str) else set(operations)
     original = botocore.client.BaseClient._make_api_call
     failed: list[str] = []
+    passed = [0]
 
     def failing(self: Any, operation_name: str, api_params: Any) -> Any:
-        if operation_name in names and (times is None or len(failed) < times):
+        if operation_name in names and passed[0] < after:
+            passed[0] += 1
+        elif operation_name in names and (times is None or len(failed) < times):
             failed.append(operation_name)
             if code.startswith("cancelled:"):
                 raise cancelled(self, code.split(":", 1)[1], len(api_params.get("TransactItems", [])))
