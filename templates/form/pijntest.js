@@ -1,5 +1,5 @@
 /*
- * De Pijntest en het intakeformulier voor elke landingspagina (WordPress, Webflow, gewone HTML).
+ * De Pijntest, het intakeformulier en het formulier om je gegevens te laten verwijderen, voor elke landingspagina.
  *
  * Embed: one container and one script. pijntest.css is loaded from the folder this script comes from.
  *
@@ -13,6 +13,9 @@
  * - only the intake form when the container has data-pijntest-intake-only (a page just for intakes),
  *   or when the page is opened with #intake at the end of its address (the result emails link there),
  *   then with a button to take the Pijntest instead;
+ * - in a container with data-pijntest-privacy instead (<div data-pijntest-privacy data-api="...">), the form to
+ *   ask for the erasure of one's data (POST /privacy/erase): an email address, then a confirmation that never
+ *   tells whether the address is known;
  * - the advice to contact the GP today the moment an urgent safety question is answered "ja", right there in
  *   the safety step: a visitor who stops before the end has it too (red-flag triage wins over everything).
  *
@@ -157,6 +160,42 @@
           "daarna samen wat past.",
         worse: "Worden je klachten erger of krijg je nieuwe klachten? Neem dan contact op met je huisarts."
       }
+    },
+    // The form to ask for erasure (data-pijntest-privacy, POST /privacy/erase). What it promises is what the
+    // erasure email and page say (templates/email/erase_confirm.*.j2, templates/pages/pages.yaml): the link works
+    // 7 days and once. The confirmation must read the same whether the address is known or not.
+    privacy: {
+      title: "Je gegevens verwijderen",
+      intro: "Wil je dat we alles verwijderen wat we van je hebben bewaard? Dan verwijderen we:",
+      what: [
+        "je antwoorden en uitslagen van de Pijntest;",
+        "je aanmeldingen voor onze e-mails;",
+        "je aanvragen voor een intakegesprek."
+      ],
+      how:
+        "Vul je e-mailadres in. Als we het kennen, sturen we je een e-mail met een link. Pas als je die link " +
+        "opent en daar op de knop klikt, verwijderen we alles; dat kan niet ongedaan worden gemaakt. " +
+        "De link werkt 7 dagen en maar één keer.",
+      emailLabel: "E-mailadres",
+      emailHint: "Het adres waarmee je de Pijntest deed, je aanmeldde of een intakegesprek aanvroeg.",
+      notConfigured: "Dit formulier is op deze pagina niet goed ingesteld. Laat het de eigenaar van de website weten.",
+      submit: "Stuur mij de link",
+      sending: "Je verzoek wordt verstuurd…",
+      busy: "Het is even druk. We proberen het over {time} opnieuw.",
+      sendFailed: "Je verzoek kon niet worden verstuurd.",
+      sendFailedHelp:
+        "Controleer je internetverbinding en probeer het opnieuw. Lukt het daarna nog steeds niet? Dan laat deze " +
+        "website de verbinding niet toe. Laat het de eigenaar van de website weten.",
+      // Shown for these statuses whatever the API says: its own busy text speaks of answers being kept.
+      statusOwn: {
+        429: "Het is even te druk. Probeer het over een paar minuten opnieuw.",
+        503: "Het is even te druk. Probeer het over een paar minuten opnieuw."
+      },
+      doneTitle: "Je verzoek is ontvangen",
+      done:
+        "Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een e-mail met een link om je " +
+        "gegevens te verwijderen.",
+      doneHelp: "Geen e-mail ontvangen? Kijk in je spam, of beantwoord een e-mail die je van ons kreeg."
     },
     result: {
       heading: "Je uitslag",
@@ -380,15 +419,21 @@
         return value.length > 100 ? TEXTS.nameTooLong : null;
       }
     });
-    this.emailInput = this.renderTextField(step, "contact.email", {
-      label: TEXTS.emailLabel,
+    this.emailInput = this.renderEmailField(step, "contact.email", { label: TEXTS.emailLabel, value: prefill.email });
+  };
+
+  /* An email address field, checked as the API will. options: label, hint and value (both optional). */
+  FormParts.renderEmailField = function (step, name, options) {
+    return this.renderTextField(step, name, {
+      label: options.label,
+      hint: options.hint,
       type: "email",
       autocomplete: "email",
       inputmode: "email",
       maxlength: "254",
       spellcheck: "false",
       autocapitalize: "off",
-      value: prefill.email,
+      value: options.value,
       check: function (value) {
         if (!value) return TEXTS.emailMissing;
         return EMAIL.test(value) ? null : TEXTS.emailInvalid;
@@ -557,24 +602,14 @@
     this.status.textContent = sending ? texts.sending : "";
   };
 
-  /* ---------- the Pijntest ---------- */
-
-  function PijntestForm(container) {
+  /* A page's container made ready for a form (the Pijntest's or the privacy form's): header, alert, status and
+     body in it. False, with `notConfigured` at the top, when its data-api is no address to call. */
+  FormParts.setUp = function (container, notConfigured) {
     this.container = container;
     this.id = "pt" + ++instances;
     this.api = (container.getAttribute("data-api") || "").trim().replace(/\/+$/, "");
-    this.answers = new Map();
     this.fields = {}; // field name as the API names it ("answers.x", "contact.email") -> its parts, see register()
-    this.stepIndex = 0;
-    this.submissionId = null; // made once, on the first send, and reused on every retry
-    this.startedAt = null;
     this.sending = false;
-    this.urgentNotice = null; // the advice to contact the GP today, in the safety step: see updateUrgentNotice
-    this.urgentAnchor = null; // the id of the urgent question it sits below
-    // Only the intake form: on a page for intakes alone, or when the visitor followed a link to #intake.
-    this.intakeOnly = container.hasAttribute("data-pijntest-intake-only");
-    this.intakeFirst = this.intakeOnly || window.location.hash === "#intake";
-    this.loadTexts = this.intakeFirst ? TEXTS.intake : TEXTS;
     container.classList.add("pijntest");
     if (!container.hasAttribute("lang")) container.setAttribute("lang", "nl"); // read out as Dutch on any page
     container.textContent = "";
@@ -583,11 +618,93 @@
     this.alert = h("div", { class: "pt-alert", role: "alert", tabindex: "-1" });
     this.body = h("div", { class: "pt-body" });
     append(container, [this.header, this.alert, this.status, this.body]);
-    if (!/^https?:\/\//.test(this.api)) {
-      this.showAlert({ title: TEXTS.notConfigured, focus: false });
-      return;
+    if (/^https?:\/\//.test(this.api)) return true;
+    this.showAlert({ title: notConfigured, focus: false });
+    return false;
+  };
+
+  /* A form of one step (the intake form, the privacy form) as this.form and this.step, its summary at the top. */
+  FormParts.newForm = function (className, labelledBy) {
+    this.form = h("form", { class: "pt-form " + className, method: "post", novalidate: true, "aria-labelledby": labelledBy });
+    this.step = { fields: [], section: this.form, summary: h("div", { class: "pt-summary", tabindex: "-1", hidden: true }) };
+    append(this.form, this.step.summary);
+    return this.step;
+  };
+
+  /* The send button at the end of this.form; pressing it (or Enter in a field) calls submit(). */
+  FormParts.addSubmitButton = function (text) {
+    var self = this;
+    self.submitButton = h("button", { type: "submit", class: "pt-button", text: text });
+    append(self.form, h("div", { class: "pt-nav" }, self.submitButton));
+    self.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit();
+    });
+  };
+
+  /* A one-step form is checked in the browser first, then sent (send()) once all is well. */
+  FormParts.submit = function () {
+    if (this.sending) return;
+    this.clearAlert();
+    if (this.checkStep(this.step)) this.send();
+  };
+
+  /* Sends a one-step form's `body` (a JSON string) to the API's `path`, after `delay` ms. A 202 calls
+     accepted(json); a 422 goes to the fields it names; any other answer, and a lost or blocked connection, is
+     said at the top. texts: submit, sending, busy, sendFailed, sendFailedHelp, statusFallback and statusOwn
+     (texts per status that win over the API's own; both optional). */
+  FormParts.sendForm = function (path, body, delay, texts, accepted) {
+    var self = this;
+    self.setSending(true, texts);
+    wait(delay)
+      .then(function () { return postJson(self.api + path, body, self.status, texts); })
+      .then(
+        function (outcome) {
+          var status = outcome.status;
+          var json = outcome.json;
+          self.setSending(false, texts);
+          if (status === 202) accepted(json);
+          else if (status === 422 && json && Array.isArray(json.fields)) self.showFormErrors(json);
+          else self.showAlert({ title: (texts.statusOwn || {})[status] || apiMessage(status, json, texts.statusFallback) });
+        },
+        function () {
+          self.setSending(false, texts);
+          self.showAlert({ title: texts.sendFailed, text: texts.sendFailedHelp });
+        }
+      );
+  };
+
+  /* A 422 to a one-step form: each message at its field; what belongs to no field at the top. */
+  FormParts.showFormErrors = function (body) {
+    var self = this;
+    var problems = [];
+    var general = [];
+    body.fields.forEach(function (problem) {
+      var field = self.fieldNamed(problem.field);
+      if (field) problems.push({ field: field, message: problem.message });
+      else general.push(problem.message);
+    });
+    if (general.length || !problems.length) {
+      self.showAlert({ title: body.message || TEXTS.statusFallback[422], details: general, focus: false });
     }
-    this.load();
+    self.showFieldErrors(self.step, problems, general.length > 0);
+    if (general.length || !problems.length) self.focusTop(self.alert);
+  };
+
+  /* ---------- the Pijntest ---------- */
+
+  function PijntestForm(container) {
+    this.answers = new Map();
+    this.stepIndex = 0;
+    this.submissionId = null; // made once, on the first send, and reused on every retry
+    this.startedAt = null;
+    this.urgentNotice = null; // the advice to contact the GP today, in the safety step: see updateUrgentNotice
+    this.urgentAnchor = null; // the id of the urgent question it sits below
+    // Only the intake form: on a page for intakes alone, or when the visitor followed a link to #intake.
+    this.intakeOnly = container.hasAttribute("data-pijntest-intake-only");
+    this.intakeFirst = this.intakeOnly || window.location.hash === "#intake";
+    this.loadTexts = this.intakeFirst ? TEXTS.intake : TEXTS;
+    if (this.setUp(container, TEXTS.notConfigured)) this.load();
   }
 
   PijntestForm.prototype.load = function () {
@@ -1198,7 +1315,7 @@
     this.requestId = null; // made once, on the first send, and reused on every retry
     this.startedAt = Date.now();
     this.sending = false;
-    this.texts = { submit: TEXTS.intake.submit, sending: TEXTS.intake.sending, busy: TEXTS.intake.busy };
+    this.texts = TEXTS.intake;
     this.render();
   }
 
@@ -1208,15 +1325,7 @@
     var options = self.options;
     self.alert = h("div", { class: "pt-alert", role: "alert", tabindex: "-1" });
     self.status = h("p", { class: "pt-status", role: "status" });
-    self.form = h("form", {
-      class: "pt-form pt-intake-form",
-      method: "post",
-      novalidate: true,
-      "aria-labelledby": options.labelledBy
-    });
-    var step = { fields: [], section: self.form, summary: h("div", { class: "pt-summary", tabindex: "-1", hidden: true }) };
-    self.step = step;
-    append(self.form, step.summary);
+    var step = self.newForm("pt-intake-form", options.labelledBy);
 
     self.renderNameAndEmail(step, options);
     self.wayInputs = self.renderChoices("preferred_contact", {
@@ -1264,12 +1373,7 @@
       missing: T.consentMissing
     });
     self.honeypot = self.renderHoneypot(self.form);
-    self.submitButton = h("button", { type: "submit", class: "pt-button", text: T.submit });
-    append(self.form, h("div", { class: "pt-nav" }, self.submitButton));
-    self.form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      self.submit();
-    });
+    self.addSubmitButton(T.submit);
 
     append(self.container, [
       options.intro ? h("p", { class: "pt-intake-intro", text: options.intro }) : null,
@@ -1351,12 +1455,6 @@
     if (!needed && !this.phoneInput.value.trim()) this.clearFieldError("contact.phone");
   };
 
-  IntakeForm.prototype.submit = function () {
-    if (this.sending) return;
-    this.clearAlert();
-    if (this.checkStep(this.step)) this.send();
-  };
-
   IntakeForm.prototype.payload = function () {
     var contact = { name: this.nameInput.value.trim(), email: this.emailInput.value.trim() };
     var phone = this.phoneInput.value.trim();
@@ -1385,47 +1483,10 @@
     var self = this;
     if (!self.requestId) self.requestId = uuid4();
     var sent = self.payload();
-    var body = JSON.stringify(sent);
-    self.setSending(true, self.texts);
-    wait(Math.max(0, self.startedAt + MIN_FILL_MS - Date.now()))
-      .then(function () { return postJson(self.api + "/intake", body, self.status, self.texts); })
-      .then(
-        function (outcome) {
-          self.setSending(false, self.texts);
-          self.handleResponse(outcome.status, outcome.json, sent);
-        },
-        function () {
-          self.setSending(false, self.texts);
-          self.showAlert({ title: TEXTS.intake.sendFailed, text: TEXTS.intake.sendFailedHelp });
-        }
-      );
-  };
-
-  IntakeForm.prototype.handleResponse = function (status, json, sent) {
-    if (status === 202) {
-      this.showConfirmation(json && json.status === "requested" ? sent : null);
-    } else if (status === 422 && json && Array.isArray(json.fields)) {
-      this.showServerErrors(json);
-    } else {
-      this.showAlert({ title: apiMessage(status, json, TEXTS.intake.statusFallback) });
-    }
-  };
-
-  /* A 422: each message at its field; what belongs to no field at the top. */
-  IntakeForm.prototype.showServerErrors = function (body) {
-    var self = this;
-    var problems = [];
-    var general = [];
-    body.fields.forEach(function (problem) {
-      var field = self.fieldNamed(problem.field);
-      if (field) problems.push({ field: field, message: problem.message });
-      else general.push(problem.message);
+    var delay = Math.max(0, self.startedAt + MIN_FILL_MS - Date.now());
+    self.sendForm("/intake", JSON.stringify(sent), delay, self.texts, function (json) {
+      self.showConfirmation(json && json.status === "requested" ? sent : null);
     });
-    if (general.length || !problems.length) {
-      self.showAlert({ title: body.message || TEXTS.statusFallback[422], details: general, focus: false });
-    }
-    self.showFieldErrors(self.step, problems, general.length > 0);
-    if (general.length || !problems.length) self.focusTop(self.alert);
   };
 
   /* What happens next, in place of the form. `sent` is the request the API took (null: a bare thank-you). */
@@ -1459,18 +1520,61 @@
     this.focusTop(heading);
   };
 
-  [PijntestForm, IntakeForm].forEach(function (Form) {
+  /* ---------- the privacy form ---------- */
+
+  /* "Je gegevens verwijderen" (POST /privacy/erase) in a container with data-pijntest-privacy: what erasure
+     covers, an email address, and after the API's 202 the same confirmation for every address, known or not. */
+  function PrivacyForm(container) {
+    this.texts = TEXTS.privacy;
+    if (this.setUp(container, this.texts.notConfigured)) this.render();
+  }
+
+  PrivacyForm.prototype.render = function () {
+    var T = this.texts;
+    var titleId = this.id + "-title";
+    append(this.header, [
+      h("h2", { class: "pt-title", id: titleId, text: T.title }),
+      h("p", { class: "pt-intro", text: T.intro }),
+      h("ul", { class: "pt-privacy-what" }, T.what.map(function (item) { return h("li", { text: item }); })),
+      h("p", { class: "pt-intro", text: T.how })
+    ]);
+    this.header.hidden = false;
+    var step = this.newForm("pt-privacy-form", titleId);
+    this.emailInput = this.renderEmailField(step, "email", { label: T.emailLabel, hint: T.emailHint });
+    this.addSubmitButton(T.submit);
+    append(this.body, this.form);
+  };
+
+  PrivacyForm.prototype.send = function () {
+    var self = this;
+    var body = JSON.stringify({ email: self.emailInput.value.trim() });
+    self.sendForm("/privacy/erase", body, 0, self.texts, function () { self.showConfirmation(); });
+  };
+
+  /* In place of the form, focused, so that a screen reader reads it out. It says nothing about the address. */
+  PrivacyForm.prototype.showConfirmation = function () {
+    var T = this.texts;
+    var heading = h("h3", { class: "pt-confirmation-title", tabindex: "-1", text: T.doneTitle });
+    this.body.textContent = "";
+    append(this.body, h("div", { class: "pt-confirmation" }, heading, h("p", { text: T.done }), h("p", { text: T.doneHelp })));
+    this.focusTop(heading);
+  };
+
+  [PijntestForm, IntakeForm, PrivacyForm].forEach(function (Form) {
     Object.keys(FormParts).forEach(function (name) { Form.prototype[name] = FormParts[name]; });
   });
 
   /* ---------- start ---------- */
 
   function start() {
-    var containers = document.querySelectorAll("[data-pijntest]:not([data-pijntest-ready])");
+    var containers = document.querySelectorAll(
+      "[data-pijntest]:not([data-pijntest-ready]), [data-pijntest-privacy]:not([data-pijntest-ready])"
+    );
     if (containers.length) ensureStylesheet();
     Array.prototype.forEach.call(containers, function (container) {
       container.setAttribute("data-pijntest-ready", "");
-      new PijntestForm(container);
+      if (container.hasAttribute("data-pijntest-privacy")) new PrivacyForm(container);
+      else new PijntestForm(container);
     });
   }
 

@@ -83,7 +83,7 @@ def test_a_busy_api_is_asked_again_after_its_retry_after_with_the_same_submissio
     with visitor.page.expect_response(lambda response: response.status == 201):
         visitor.page.get_by_role("button", name="Bekijk mijn uitslag").click()
         # Read from the exposed Retry-After header: without it the form would wait its default 5 seconds.
-        expect(visitor.page.get_by_role("status")).to_contain_text("We proberen het over 2 seconden opnieuw")
+        expect(visitor.form.get_by_role("status")).to_contain_text("We proberen het over 2 seconden opnieuw")
 
     expect(visitor.result()).to_be_visible()
     assert len(visitor.submitted_bodies()) == 2
@@ -145,7 +145,7 @@ def test_a_filled_in_honeypot_gets_a_thank_you_and_no_result(ready_to_send):
     expect(trap).to_have_attribute("tabindex", "-1")
     expect(trap).to_have_attribute("autocomplete", "off")
     expect(trap).not_to_be_in_viewport()
-    expect(visitor.page.get_by_role("textbox")).to_have_count(2)  # name and email: the trap is aria-hidden
+    expect(visitor.form.get_by_role("textbox")).to_have_count(2)  # name and email: the trap is aria-hidden
     trap.fill("https://spam.example", force=True)  # what a bot does; a person never sees the field
     response = visitor.submit()
 

@@ -181,11 +181,11 @@ def test_a_red_flag_shows_only_the_advice_to_see_a_gp_today(visitor, browser, qu
     expect(view).not_to_contain_text("Totaalscore")
     expect(view).not_to_contain_text("punten")
     expect(view).not_to_contain_text("intake")
-    # Nor an intake form: nothing on the page to fill in or send.
+    # Nor an intake form: nothing in the Pijntest to fill in or send (the page's privacy form is not its part).
     expect(view.locator("[data-pijntest-intake]")).to_have_count(0)
-    expect(visitor.page.get_by_role("form")).to_have_count(0)
-    expect(visitor.page.get_by_role("textbox")).to_have_count(0)
-    expect(visitor.page.get_by_role("button")).to_have_count(0)
+    expect(visitor.form.get_by_role("form")).to_have_count(0)
+    expect(visitor.form.get_by_role("textbox")).to_have_count(0)
+    expect(visitor.form.get_by_role("button")).to_have_count(0)
     both_sizes(visitor, "result-" + ("urgent-crisis-line" if crisis_line else "urgent"))
     assert_no_serious_accessibility_violations(visitor, "result-urgent")
 

@@ -93,7 +93,7 @@ def test_a_visitor_asks_for_an_intake_after_the_result_and_the_coach_is_told(aft
     )
     expect(confirmation).to_contain_text(f"Je krijgt een bevestiging van je aanvraag per e-mail op {address}.")
     expect(confirmation).not_to_contain_text("wel eerst met je huisarts")
-    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(visitor.form.get_by_role("textbox")).to_have_count(0)
     expect(visitor.result()).to_contain_text(body["result"]["indication"]["title"])  # the result stays
     part_of_page(invitation(visitor), "intake-confirmation-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
