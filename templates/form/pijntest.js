@@ -557,7 +557,7 @@
         : problem.field.label + ": " + problem.message;
       append(lines.get(key), self.linkTo(problem.field, text));
     });
-    append(step.summary, [h("h4", { class: "pt-summary-title", text: TEXTS.summaryTitle }), list]);
+    append(step.summary, [h(step.summaryHeading || "h4", { class: "pt-summary-title", text: TEXTS.summaryTitle }), list]);
     if (quietly) return;
     step.summary.setAttribute("role", "alert");
     self.focusTop(step.summary);
@@ -627,6 +627,7 @@
   FormParts.newForm = function (className, labelledBy) {
     this.form = h("form", { class: "pt-form " + className, method: "post", novalidate: true, "aria-labelledby": labelledBy });
     this.step = { fields: [], section: this.form, summary: h("div", { class: "pt-summary", tabindex: "-1", hidden: true }) };
+    this.step.summaryHeading = "h3"; // under the form's h2 title (a Pijntest step's summary sits under its h3)
     append(this.form, this.step.summary);
     return this.step;
   };
