@@ -126,6 +126,13 @@ def test_follow_ups_go_out_when_due_with_one_click_unsubscribe(api, confirmed, p
     assert "Disclaimer" in followup["html"]
 
 
+def test_follow_ups_missed_for_days_still_go_out_late(api, confirmed, pollers, outbox, run_schedule):
+    run_schedule(days=4.5)  # the schedule failed from day 1 to day 4: the first step is 3.5 days overdue
+    pollers.drain()
+    subjects = [e["subject"].lower() for e in outbox()]
+    assert len([s for s in subjects if "ademhalen" in s]) == 1, "the overdue first step is not lost"
+
+
 def test_the_scheduler_reads_only_the_due_index_and_does_no_double_work(
     api, confirmed, pollers, run_schedule, table_items, aws_calls
 ):
