@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.support import http_event, queue_event, setup_paths, stream_event
+from bench.support import http_event, open_erase_link, queue_event, setup_paths, stream_event
 
 TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - tests.support.aws's, moto only
 
@@ -243,7 +243,12 @@ class Scenarios:
             return self.http("POST", f"/unsubscribe?token={self.token('unsubscribe', self.person(True)[1])}")
 
         def erase() -> tuple[str, dict[str, Any]]:
-            return self.http("POST", f"/privacy/erase/confirm?token={self.token('erase', self.person()[1])}")
+            from infra.aws import moto_client
+
+            link = open_erase_link(
+                self.gateway, moto_client("dynamodb"), os.environ["TABLE_NAME"], self.person()[0], TOKEN_KEY
+            )
+            return self.http("POST", link)
 
         def relay() -> tuple[str, dict[str, Any]]:
             return "OutboxRelayFunction", stream_event(self.job(self.person()[1]))

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.package import Package, build
-from bench.support import http_event, queue_event, setup_paths, stream_event
+from bench.support import http_event, open_erase_link, queue_event, setup_paths, stream_event
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN_KEY = "bench-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - moto only
@@ -152,7 +152,7 @@ class Fixtures:
             "ConfirmFunction": lambda: self.http("GET", f"/confirm?token={self.token('confirm', marketing=True)}"),
             "UnsubscribeFunction": lambda: self.http("POST", f"/unsubscribe?token={self.token('unsubscribe')}"),
             "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", {"email": self.person()[0]}),
-            "EraseFunction": lambda: self.http("POST", f"/privacy/erase/confirm?token={self.token('erase')}"),
+            "EraseFunction": lambda: self.http("POST", self.erase_link()),
             "DueWorkFunction": self.schedule_event,
             "SesEventsFunction": self.ses_event,
         }
@@ -191,6 +191,10 @@ class Fixtures:
 
     def http(self, method: str, target: str, body: Any = None) -> dict[str, Any]:
         return http_event(self.gateway.functions, method, target, body)
+
+    def erase_link(self) -> str:
+        email, _ = self.person()
+        return open_erase_link(self.gateway, self.stack.client("dynamodb"), self.table, email, TOKEN_KEY)
 
     def _new_job(self) -> dict[str, Any]:
         _, lead_id = self.person()

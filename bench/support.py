@@ -91,3 +91,35 @@ def queue_event(job: dict[str, Any]) -> dict[str, Any]:
         "awsRegion": "eu-west-1",
     }
     return {"Records": [record]}
+
+
+def open_erase_link(gateway: Any, dynamodb: Any, table: str, email: str, key: str) -> str:
+    """An erasure link as a person gets it: they asked (POST /privacy/erase) and the erasure email was sent
+    now. A link works only while that email is stored, so the bench cannot sign one out of nothing."""
+    import json
+    from datetime import UTC, datetime
+
+    from pijnreset.logic.identity import lead_id_for
+    from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, sign
+    from pijnreset.timestamps import iso
+
+    asked = gateway.handle(
+        "POST", "/privacy/erase", "", [("content-type", "application/json")], json.dumps({"email": email}).encode()
+    )
+    assert asked.status == 202, asked.body
+    lead_id = lead_id_for(email)
+    (job,) = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
+        ExpressionAttributeValues={":pk": {"S": f"LEAD#{lead_id}"}, ":sk": {"S": "EMAIL#erase_confirm#"}},
+    )["Items"]
+    now = datetime.now(UTC)
+    dynamodb.update_item(
+        TableName=table,
+        Key={"pk": job["pk"], "sk": job["sk"]},
+        UpdateExpression="SET #status = :sent, sent_at = :now",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":sent": {"S": "sent"}, ":now": {"S": iso(now)}},
+    )
+    token = sign(key.encode(), "erase", lead_id, int(now.timestamp()) + LINK_VALIDITY_SECONDS["erase"])
+    return f"/privacy/erase/confirm?token={token}"
