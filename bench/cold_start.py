@@ -53,13 +53,14 @@ class Counting:
         return getattr(self.stream, name)
 
 class Context:
-    def __init__(self, name, memory):
+    def __init__(self, name, memory, timeout):
         self.function_name, self.memory_limit_in_mb, self.function_version = name, memory, "$LATEST"
+        self.deadline = time.monotonic() + timeout
         self.invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:" + name
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name, self.log_stream_name = "/aws/lambda/" + name, "bench"
     def get_remaining_time_in_millis(self):
-        return 10000
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
 
 def rss():
     # The peak of this process since exec (ru_maxrss would carry the forking parent's peak over exec).
@@ -95,7 +96,7 @@ for event in spec["events"]:
     before = sys.stdout.written
     aws["seconds"], aws["calls"] = 0.0, 0
     began = time.perf_counter()
-    result = handler(event, Context(spec["name"], spec["memory"]))
+    result = handler(event, Context(spec["name"], spec["memory"], spec["timeout"]))
     durations.append(time.perf_counter() - began)
     aws_seconds.append(aws["seconds"])
     aws_calls.append(aws["calls"])
@@ -279,7 +280,12 @@ def _measure_function(
 
     def spec() -> dict[str, Any]:
         events = [fixtures.event(function.logical_id) for _ in range(1 + WARM_REQUESTS)]
-        return {"name": function.logical_id, "memory": function.memory_size, "events": events}
+        return {
+            "name": function.logical_id,
+            "memory": function.memory_size,
+            "timeout": function.timeout,
+            "events": events,
+        }
 
     clients = _run(package, real_body, {**spec(), "events": []}, environment)["clients"]
     bare_body = _BARE.format(clients="".join(f"boto3.client({service!r})\n" for service in clients))
