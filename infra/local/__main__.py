@@ -9,6 +9,7 @@ outbox relay, the email sender and the scheduled work run continuously on moto's
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import signal
 import sys
@@ -22,6 +23,9 @@ from infra.local.events import Pollers, event_sources
 from infra.local.http import CorsPolicy, ExtraRoute, Gateway, make_server
 from infra.local.site import DemoSite
 from infra.local.stack import LocalStack
+
+# The pollers finish the invocation in flight (up to 10 s), then moto stops: well within this.
+STOP_WITHIN_SECONDS = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,8 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  email outbox: {api_url}/_dev/outbox.html (JSON at /_dev/outbox)", flush=True)
     print(f"  run the scheduled work N days ahead: POST {api_url}/_dev/run-schedule?days=N", flush=True)
     print(f'  simulate SES feedback: POST {api_url}/_dev/ses-event {{"type": "bounce", "email": ...}}', flush=True)
-    stopping.wait()
+    # Waking up now and then matters: a signal that lands on another thread only sets a flag, which the
+    # main thread checks when it runs, so a wait without a timeout could sleep through SIGTERM forever.
+    while not stopping.wait(0.5):
+        pass
     print("stopping", file=sys.stderr, flush=True)
+    # A stop that hangs says where (every thread's stack) and ends anyway, with a failing exit code.
+    faulthandler.dump_traceback_later(STOP_WITHIN_SECONDS, exit=True)
     for running in (server, page_server):
         running.shutdown()
         running.server_close()

@@ -63,9 +63,14 @@ class RunningStack:
 
     def stop(self, timeout: float = 45) -> int:
         # Generous: a poll cycle in flight finishes first, and on a loaded machine that can take a while.
+        # The stack ends itself after STOP_WITHIN_SECONDS with every thread's stack printed: shown on failure.
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=timeout)
+        code = self.process.wait(timeout=timeout)
+        if code != 0:
+            time.sleep(0.2)  # the drain thread reads the last lines
+            print("".join(self.output[-200:]), file=sys.stderr)
+        return code
 
 
 @contextmanager
