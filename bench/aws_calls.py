@@ -15,7 +15,6 @@ transactional). Item sizes follow DynamoDB's rules (names + values), approximate
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
@@ -30,7 +29,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.support import http_event, open_erase_link, queue_event, setup_paths, stream_event
+from bench.support import (
+    http_event,
+    open_erase_link,
+    part_parser,
+    queue_event,
+    run_part,
+    setup_paths,
+    stream_event,
+)
 
 TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - tests.support.aws's, moto only
 
@@ -345,14 +352,7 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    result = measure()
-    if args.json:
-        print(json.dumps(result))
-    else:
-        print_table(result)
+    run_part(part_parser(__doc__), measure, print_table)
 
 
 if __name__ == "__main__":

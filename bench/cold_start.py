@@ -18,7 +18,6 @@ same child give the warm duration. Peak memory is the child's max RSS (after ini
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -32,7 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.package import Package, build
-from bench.support import http_event, open_erase_link, queue_event, setup_paths, stream_event
+from bench.support import (
+    http_event,
+    open_erase_link,
+    part_parser,
+    queue_event,
+    run_part,
+    setup_paths,
+    stream_event,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN_KEY = "bench-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - moto only
@@ -363,17 +370,11 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = part_parser(__doc__)
     parser.add_argument("--samples", type=int, default=7)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--rev", help="measure the functions' code of this commit instead of the working tree")
     parser.add_argument("--compare", metavar="REV", help="also measure the init of this commit's code, alternating")
-    args = parser.parse_args()
-    result = measure(args.samples, args.rev, args.compare)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        print_table(result)
+    run_part(parser, measure, print_table)
 
 
 if __name__ == "__main__":

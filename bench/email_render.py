@@ -6,14 +6,12 @@ Goal: < 5 ms per email.
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.support import sample_answers, setup_paths
+from bench.support import part_parser, run_part, sample_answers, setup_paths
 
 
 def measure(rounds: int) -> dict[str, Any]:
@@ -68,12 +66,9 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = part_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    result = measure(args.rounds)
-    print(json.dumps(result)) if args.json else print_table(result)
+    run_part(parser, measure, print_table)
 
 
 if __name__ == "__main__":

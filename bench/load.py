@@ -15,8 +15,6 @@ concurrent requests queue there; AWS would start more environments. The stack's 
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import threading
 import time
@@ -24,7 +22,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.support import setup_paths
+from bench.support import part_parser, run_part, setup_paths
 
 
 def measure(submissions: int, concurrency: int) -> dict[str, Any]:
@@ -117,16 +115,10 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = part_parser(__doc__)
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    result = measure(args.submissions, args.concurrency)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        print_table(result)
+    run_part(parser, measure, print_table)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def part_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The command line of one bench part: its options are added by the part, --json by ``run_part``."""
+    return argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def run_part(
+    parser: argparse.ArgumentParser,
+    measure: Callable[..., dict[str, Any]],
+    print_table: Callable[[dict[str, Any]], None],
+) -> None:
+    """Measures with the parsed options (by name) and prints the table, or the figures as JSON (for
+    ``python -m bench``, which reads the last line)."""
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    options = vars(parser.parse_args())
+    as_json = options.pop("json")
+    result = measure(**options)
+    if as_json:
+        print(json.dumps(result))
+    else:
+        print_table(result)
 
 
 def setup_paths() -> None:
