@@ -98,24 +98,20 @@ class Usage:
 
 @contextmanager
 def recording() -> Iterator[list[Call]]:
-    import botocore.client
+    from infra.aws import around_api_calls
 
     calls: list[Call] = []
-    original = botocore.client.BaseClient._make_api_call
 
-    def recorded(self: Any, operation: str, params: Any) -> Any:
+    def recorded(call: Any, client: Any, operation: str, params: Any) -> Any:
         response: dict[str, Any] = {}
         try:
-            response = original(self, operation, params)
+            response = call(client, operation, params)
             return response
         finally:  # a refused call (a failed condition) is billed too
-            calls.append(Call(self.meta.service_model.service_name, operation, dict(params), dict(response)))
+            calls.append(Call(client.meta.service_model.service_name, operation, dict(params), dict(response)))
 
-    botocore.client.BaseClient._make_api_call = recorded  # type: ignore[method-assign]
-    try:
+    with around_api_calls(recorded):
         yield calls
-    finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 def usage_of(calls: list[Call], table_item: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Usage:

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import botocore.client
 from moto import mock_aws
 
-from infra.aws import moto_client
+from infra.aws import around_api_calls, moto_client
 from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
@@ -69,20 +68,18 @@ def recording_aws_calls() -> Iterator[AwsCalls]:
         recorded.calls.append((model.service_model.service_name, model.name))
         recorded.params.append(dict(params or {}))
 
-    original = botocore.client.BaseClient._make_api_call
     hooked_emitters: list[Any] = []
 
-    def hooked(self: Any, operation_name: str, api_params: Any) -> Any:
-        if not any(emitter is self.meta.events for emitter in hooked_emitters):
-            self.meta.events.register_first("before-parameter-build.*.*", record, unique_id=_RECORDER_ID)
-            hooked_emitters.append(self.meta.events)
-        return original(self, operation_name, api_params)
+    def hooked(call: Any, client: Any, operation_name: str, api_params: Any) -> Any:
+        if not any(emitter is client.meta.events for emitter in hooked_emitters):
+            client.meta.events.register_first("before-parameter-build.*.*", record, unique_id=_RECORDER_ID)
+            hooked_emitters.append(client.meta.events)
+        return call(client, operation_name, api_params)
 
-    botocore.client.BaseClient._make_api_call = hooked  # type: ignore[method-assign]
     try:
-        yield recorded
+        with around_api_calls(hooked):
+            yield recorded
     finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
         for emitter in hooked_emitters:
             emitter.unregister("before-parameter-build.*.*", unique_id=_RECORDER_ID)
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import botocore.client
 from botocore.exceptions import ClientError, EndpointConnectionError
+
+from infra.aws import around_api_calls
 
 
 def aws_error(code: str, operation: str) -> Exception:
@@ -38,22 +39,19 @@ def aws_failing(
     cancelled for that reason); with ``after``, only once that many calls went through. Yields the
     operations it failed, in order."""
     names = {operations} if isinstance(operations, str) else set(operations)
-    original = botocore.client.BaseClient._make_api_call
     failed: list[str] = []
-    passed = [0]
+    passed = 0
 
-    def failing(self: Any, operation_name: str, api_params: Any) -> Any:
-        if operation_name in names and passed[0] < after:
-            passed[0] += 1
+    def failing(call: Any, client: Any, operation_name: str, api_params: Any) -> Any:
+        nonlocal passed
+        if operation_name in names and passed < after:
+            passed += 1
         elif operation_name in names and (times is None or len(failed) < times):
             failed.append(operation_name)
             if code.startswith("cancelled:"):
-                raise cancelled(self, code.split(":", 1)[1], len(api_params.get("TransactItems", [])))
+                raise cancelled(client, code.split(":", 1)[1], len(api_params.get("TransactItems", [])))
             raise aws_error(code, operation_name)
-        return original(self, operation_name, api_params)
+        return call(client, operation_name, api_params)
 
-    botocore.client.BaseClient._make_api_call = failing  # type: ignore[method-assign]
-    try:
+    with around_api_calls(failing):
         yield failed
-    finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
