@@ -51,6 +51,7 @@ _MOMENTS = {
     "saturday": "zaterdag",
 }
 _FLAGS = {"urgent": "URGENT", "see_gp": "huisarts"}
+_LEAD_FLAGS = ("latest_triage", "urgent_flag_at")  # what --json tells of the lead beside each intake
 _INDENT = " " * 10  # continuation lines start under the time, past the 8-character id
 
 
@@ -168,11 +169,7 @@ def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
     leads = store.leads(intake["lead_id"] for intake in intakes)
     if args.json:
         rows = [
-            {
-                **_public(intake),
-                "latest_triage": leads.get(intake["lead_id"], {}).get("latest_triage"),
-                "urgent_flag_at": leads.get(intake["lead_id"], {}).get("urgent_flag_at"),
-            }
+            {**_public(intake), **{flag: leads.get(intake["lead_id"], {}).get(flag) for flag in _LEAD_FLAGS}}
             for intake in intakes
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2), file=stack.out)
