@@ -2,7 +2,7 @@
 
 Each part runs in its own process (the cold starts and the load run start AWS on moto servers, the AWS
 call counts run moto in-process) and hands its figures back as JSON; the cost model is computed from
-them. Prints the report, and with --markdown the README's Performance section instead.
+them. Prints the report, and with --markdown docs/performance.md instead.
 
     python -m bench [--samples N] [--submissions N] [--concurrency N] [--markdown]
 """
@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=7, help="fresh processes per function and kind")
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--markdown", action="store_true", help="print the README's Performance section")
+    parser.add_argument("--markdown", action="store_true", help="print docs/performance.md")
     args = parser.parse_args()
     started = datetime.now(UTC)
     where = machine()
