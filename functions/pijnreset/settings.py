@@ -41,6 +41,10 @@ class Settings(BaseModel):
     email_queue_url: str | None = Field(None, alias="EMAIL_QUEUE_URL", min_length=1)
     # The SSM SecureString with the token signing key(s); only the functions that sign or verify get it.
     token_key_parameter: str | None = Field(None, alias="TOKEN_KEY_PARAMETER", min_length=1)
+    # The proof of work (GET /challenge): the highest secret number a client may have to try (the difficulty),
+    # and how long a challenge may be solved and sent. Only the challenge function gets these.
+    challenge_max_number: int = Field(100_000, alias="CHALLENGE_MAX_NUMBER", ge=1_000, le=10_000_000)
+    challenge_expiry_seconds: int = Field(1800, alias="CHALLENGE_EXPIRY_SECONDS", ge=60, le=86_400)
     # The API's public base URL, for links in emails and pages.
     public_api_url: str | None = Field(None, alias="PUBLIC_API_URL", pattern=r"^https?://")
     brand_name: str = Field("Pijn Reset Methode", alias="BRAND_NAME", min_length=1, max_length=64)

@@ -22,6 +22,7 @@ def test_every_route_of_the_template_is_documented(spec):
     operations = {(method.upper(), path) for path, item in spec["paths"].items() for method in item}
     assert operations == {
         ("GET", "/pijntest"),
+        ("GET", "/challenge"),
         ("POST", "/pijntest"),
         ("POST", "/intake"),
         ("GET", "/confirm"),
@@ -58,7 +59,9 @@ def test_the_error_response_schema_is_what_the_api_sends(spec):
     ("operation", "statuses"),
     [
         ("GET /pijntest", {"200"}),
-        ("POST /pijntest", {"200", "201", "202", "400", "409", "413", "415", "422", "503"}),
+        ("GET /challenge", {"200"}),
+        # No 202 any more: a bot screened out gets the 201 a person gets.
+        ("POST /pijntest", {"200", "201", "400", "409", "413", "415", "422", "503"}),
         ("POST /intake", {"202", "400", "409", "413", "415", "422", "503"}),
         ("POST /privacy/erase", {"202", "400", "413", "415", "422", "503"}),
         ("GET /confirm", {"200", "400", "409", "410", "503"}),

@@ -56,18 +56,39 @@ def test_the_table_has_ttl_a_stream_and_keeps_its_data():
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
 
-@pytest.mark.parametrize("function_name", ["SubmitFunction", "IntakeFunction"])
-def test_the_form_functions_may_write_the_table_and_nothing_else(function_name):
-    template = load_template()
+TOKEN_KEY_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${TokenKeyParameterName}"
+}
+
+
+def _own_statements(template, function_name):
     role_name = template["Resources"][function_name]["Properties"]["Role"]["Fn::GetAtt"][0]
     policies = template["Resources"][role_name]["Properties"]["Policies"]
     statements = [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
-    own = [s for s in statements if s.get("Sid") not in ("SendTraces", "WriteItsOwnLogs")]
-    assert all(statement["Resource"] == {"Fn::GetAtt": ["LeadsTable", "Arn"]} for statement in own)
-    actions = {action for statement in own for action in statement["Action"]}
+    return statements, [s for s in statements if s.get("Sid") not in ("SendTraces", "WriteItsOwnLogs")]
+
+
+@pytest.mark.parametrize("function_name", ["SubmitFunction", "IntakeFunction"])
+def test_the_form_functions_may_write_the_table_read_the_token_key_and_nothing_else(function_name):
+    """The token key: the proof of work's HMAC key is derived from it (one secret, one owner)."""
+    template = load_template()
+    statements, own = _own_statements(template, function_name)
+    (key,) = [s for s in own if s["Resource"] != {"Fn::GetAtt": ["LeadsTable", "Arn"]}]
+    assert (key["Action"], key["Resource"]) == ("ssm:GetParameter", TOKEN_KEY_ARN)
+    table = [s for s in own if s is not key]
+    actions = {action for statement in table for action in statement["Action"]}
     assert actions == {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"}
     everything = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-    assert not any(action.startswith(("ses:", "sqs:", "ssm:")) for action in everything)
+    assert not any(action.startswith(("ses:", "sqs:")) for action in everything)
+
+
+def test_the_challenge_function_reads_the_token_key_and_nothing_else():
+    template = load_template()
+    _, own = _own_statements(template, "ChallengeFunction")
+    assert [(s["Action"], s["Resource"]) for s in own] == [("ssm:GetParameter", TOKEN_KEY_ARN)]
+    variables = template["Resources"]["ChallengeFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["CHALLENGE_MAX_NUMBER"] == {"Ref": "ChallengeMaxNumber"}
+    assert variables["CHALLENGE_EXPIRY_SECONDS"] == {"Ref": "ChallengeExpirySeconds"}
 
 
 def test_every_function_is_built_by_the_makefile_and_uses_the_dependencies_layer():

@@ -13,6 +13,7 @@ import pytest
 from pijnreset.logic.identity import lead_id_for
 
 from infra.template import REGION
+from tests.support.challenge import template_challenge_settings
 from tests.support.payloads import changed, intake_request, submission
 
 DAY = 24 * 3600
@@ -44,7 +45,9 @@ def test_a_new_request_is_one_dynamodb_call_and_no_email_call(api, aws_calls):
     assert response.status == 202
     assert response.json() == {"request_id": body["request_id"], "status": "requested"}
     assert aws_calls.of("dynamodb") == ["TransactWriteItems"]
-    assert {service for service, _ in aws_calls.calls} == {"dynamodb"}
+    # Besides it only the token key (the proof of work's HMAC key), read from SSM once per cached period.
+    assert {service for service, _ in aws_calls.calls} <= {"dynamodb", "ssm"}
+    assert set(aws_calls.of("ssm")) <= {"GetParameter"}
 
 
 def test_the_transaction_stores_intake_consent_both_email_jobs_and_a_new_lead(api, table_items, content):
@@ -52,7 +55,7 @@ def test_the_transaction_stores_intake_consent_both_email_jobs_and_a_new_lead(ap
     assert api.post("/intake", json_body=body).status == 202
 
     items = _by_entity(table_items())
-    assert sorted(items) == ["consent", "email_job", "intake", "intake_request", "lead"]
+    assert sorted(items) == ["consent", "email_job", "intake", "intake_request", "lead", "used_challenge"]
     (replay,) = items["intake_request"]
     assert (replay["pk"], replay["sk"]) == (f"INTAKE#{body['request_id']}", "REQUEST")
 
@@ -113,9 +116,11 @@ def test_every_personal_data_item_carries_a_ttl_for_its_purpose(api, table_items
     assert api.post("/intake", json_body=intake_request()).status == 202
     now = time.time()
     items = table_items()
-    assert len(items) == 6
+    assert len(items) == 7
     expected_days = {"intake_request": 7, "consent": 730, "email_job": 90, "lead": 365, "intake": 365}
-    for item in items:
+    (spent,) = [item for item in items if item["entity"] == "used_challenge"]
+    assert 0 < int(spent["expires_at"]) - now <= template_challenge_settings()[1], "kept as long as the challenge"
+    for item in (item for item in items if item is not spent):
         days = expected_days[item["entity"]]
         assert (days - 1) * DAY < int(item["expires_at"]) - now <= days * DAY + 60, item["entity"]
 
@@ -214,11 +219,15 @@ def test_the_same_id_with_another_payload_is_a_conflict(api, table_items):
     assert table_items() == before
 
 
-def test_a_filled_honeypot_is_accepted_and_nothing_is_stored(api, table_items):
-    response = api.post("/intake", json_body=changed(intake_request(), "website", "http://spam.example"))
+def test_a_filled_honeypot_gets_a_persons_answer_and_nothing_is_stored(api, table_items, capsys):
+    """The answer a person gets (it used to be a telling {"status": "accepted"}), counted, nothing stored."""
+    body = changed(intake_request(), "website", "http://spam.example")
+    response = api.post("/intake", json_body=body)
     assert response.status == 202
-    assert response.json() == {"status": "accepted"}
+    assert response.json() == {"request_id": body["request_id"], "status": "requested"}
     assert table_items() == []
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [m["SpamScreened_honeypot"] for m in metrics if "SpamScreened_honeypot" in m] == [[1.0]]
 
 
 def test_dynamodb_unavailable_is_a_503_and_the_retry_succeeds(api, table_items, monkeypatch):

@@ -10,9 +10,10 @@ import pytest
 from pijnreset.dal.person_data import PersonData
 from pijnreset.logic.identity import lead_id_for
 
+from tests.support.aws import beside_spent_challenges
 from tests.support.faults import aws_failing
 from tests.support.links import action_links
-from tests.support.payloads import changed, submission
+from tests.support.payloads import changed, erasure_request, submission
 
 EMAIL = "anna.de.vries@example.nl"
 LEAD = lead_id_for(EMAIL)
@@ -42,7 +43,7 @@ def _everything_of_the_person(table_items):
 
 
 def _erase_link(api, pollers, outbox):
-    assert api.post("/privacy/erase", json_body={"email": EMAIL}).status == 202
+    assert api.post("/privacy/erase", json_body=erasure_request(EMAIL)).status == 202
     pollers.drain()
     (email,) = [e for e in outbox() if e["subject"] == "Bevestig het verwijderen van je gegevens"]
     return action_links(email)["/privacy/erase/confirm"]
@@ -109,7 +110,7 @@ def test_an_unsubscribed_person_keeps_only_a_hashed_marketing_marker(api, poller
 
     assert api.post(f"/unsubscribe?token={_token('unsubscribe')}").status == 200
     assert api.post(_erase_link(api, pollers, outbox)).status == 200
-    (marker,) = table_items()
+    (marker,) = beside_spent_challenges(table_items())
     assert marker["pk"] == f"SUPPRESSION#{LEAD}"
     assert marker["scope"] == "marketing"
     assert set(marker) == {"pk", "sk", "entity", "scope", "at"}, "no address, no name, nothing else"
@@ -121,14 +122,15 @@ def test_an_erasure_request_for_an_unknown_address_gets_the_same_answer_and_the_
     api.post("/pijntest", json_body=submission(questionnaire))
     pollers.drain()
     aws_calls.clear()
-    known = api.post("/privacy/erase", json_body={"email": EMAIL})
-    calls_known = list(aws_calls.calls)
+    known = api.post("/privacy/erase", json_body=erasure_request(EMAIL))
+    calls_known = aws_calls.of("dynamodb")
     aws_calls.clear()
-    unknown = api.post("/privacy/erase", json_body={"email": "nobody@example.nl"})
-    calls_unknown = list(aws_calls.calls)
+    unknown = api.post("/privacy/erase", json_body=erasure_request("nobody@example.nl"))
+    calls_unknown = aws_calls.of("dynamodb")
     assert (known.status, unknown.status) == (202, 202)
     assert known.body == unknown.body
-    assert calls_known == calls_unknown == [("dynamodb", "TransactWriteItems")]
+    # The spent proof of work (its own conditional put), then the one conditional write.
+    assert calls_known == calls_unknown == ["PutItem", "TransactWriteItems"]
     pollers.drain()
     assert [e["to"] for e in outbox() if "verwijderen" in e["subject"]] == ["Anna de Vries <anna.de.vries@example.nl>"]
 
@@ -136,7 +138,7 @@ def test_an_erasure_request_for_an_unknown_address_gets_the_same_answer_and_the_
 def test_repeated_erasure_requests_send_one_email_an_hour(api, pollers, outbox, questionnaire):
     api.post("/pijntest", json_body=submission(questionnaire))
     for _ in range(3):
-        assert api.post("/privacy/erase", json_body={"email": EMAIL}).status == 202
+        assert api.post("/privacy/erase", json_body=erasure_request(EMAIL)).status == 202
     pollers.drain()
     assert len([e for e in outbox() if "verwijderen" in e["subject"]]) == 1
 

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from pijnreset.logic.identity import lead_id_for
 
-from tests.support.payloads import changed, submission
+from tests.support.challenge import template_challenge_settings
+from tests.support.payloads import changed, resolved, submission
 
 DAY = 24 * 3600
 
@@ -29,7 +30,9 @@ def test_a_new_submission_is_one_dynamodb_call_and_no_ses_call(api, aws_calls, q
     assert aws_calls.of("dynamodb") == ["TransactWriteItems"]
     assert aws_calls.of("sesv2") == []
     assert aws_calls.of("ses") == []
-    assert {service for service, _ in aws_calls.calls} == {"dynamodb"}
+    # Besides it only the token key (the proof of work's HMAC key), read from SSM once per cached period.
+    assert {service for service, _ in aws_calls.calls} <= {"dynamodb", "ssm"}
+    assert set(aws_calls.of("ssm")) <= {"GetParameter"}
 
 
 def test_the_transaction_stores_lead_submission_consent_and_email_job(api, table_items, questionnaire, content):
@@ -41,7 +44,7 @@ def test_the_transaction_stores_lead_submission_consent_and_email_job(api, table
     assert answer["result"]["category"] == "high"
 
     items = _by_entity(table_items())
-    assert sorted(items) == ["consent", "email_job", "lead", "submission", "submission_request"]
+    assert sorted(items) == ["consent", "email_job", "lead", "submission", "submission_request", "used_challenge"]
     lead_id = lead_id_for("anna.de.vries@example.nl")
 
     (lead,) = items["lead"]
@@ -106,9 +109,11 @@ def test_every_personal_data_item_carries_a_ttl_for_its_purpose(api, table_items
     assert api.post("/pijntest", json_body=body).status == 201
     now = time.time()
     items = table_items()
-    assert len(items) == 7
+    assert len(items) == 8
     expected_days = {"submission_request": 7, "consent": 730, "email_job": 90, "lead": 365, "submission": 365}
-    for item in items:
+    (spent,) = [item for item in items if item["entity"] == "used_challenge"]
+    assert 0 < int(spent["expires_at"]) - now <= template_challenge_settings()[1], "kept as long as the challenge"
+    for item in (item for item in items if item is not spent):
         days = expected_days[item["entity"]]
         assert (days - 1) * DAY < int(item["expires_at"]) - now <= days * DAY + 60, item["entity"]
 
@@ -151,7 +156,7 @@ def test_a_replay_record_past_its_ttl_no_longer_counts(api, table_items, questio
         UpdateExpression="SET expires_at = :past",
         ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 60)}},
     )
-    again = api.post("/pijntest", json_body=changed(body, "answers.stress_overload", 3))
+    again = api.post("/pijntest", json_body=resolved(changed(body, "answers.stress_overload", 3)))
     assert again.status == 201, "DynamoDB has not deleted the expired record yet, but it no longer counts"
 
 
@@ -217,11 +222,15 @@ def test_an_expired_lead_does_not_come_back_to_life_with_its_old_flags(api, tabl
         (lambda b: changed(b, "started_at", int(time.time() * 1000) - 1000), "too_fast"),
     ],
 )
-def test_bots_get_202_without_result_and_nothing_is_stored(api, table_items, questionnaire, capsys, change, reason):
-    response = api.post("/pijntest", json_body=change(submission(questionnaire)))
-    assert response.status == 202
-    assert response.json() == {"status": "accepted"}
+def test_bots_get_a_persons_answer_and_nothing_is_stored(api, table_items, questionnaire, capsys, change, reason):
+    """Screened or not, the answer is the same: a bot learns nothing from it (it used to be a telling 202)."""
+    body = change(submission(questionnaire, item_value=2))
+    response = api.post("/pijntest", json_body=body)
+    assert response.status == 201
+    assert response.json()["submission_id"] == body["submission_id"]
     assert table_items() == []
+    person = api.post("/pijntest", json_body=submission(questionnaire, item_value=2)).json()
+    assert response.json()["result"] == person["result"], "the same computed result a person gets"
     metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert [m[f"SpamScreened_{reason}"] for m in metrics if f"SpamScreened_{reason}" in m] == [[1.0]]
 

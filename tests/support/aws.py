@@ -85,3 +85,17 @@ def recording_aws_calls() -> Iterator[AwsCalls]:
 
 
 _RECORDER_ID = "pijnreset-test-aws-call-recorder"
+
+
+# A spent proof of work (ALTCHA) is kept until its challenge expires: its hash, a hashed fingerprint of the
+# request that spent it, and its TTL. Nothing of a person, so it is not theirs to erase.
+SPENT_CHALLENGE_ATTRIBUTES = {"pk", "sk", "entity", "expires_at", "request"}
+
+
+def beside_spent_challenges(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` without the spent proofs of work, each checked to hold nothing but the attributes above."""
+    spent = [item for item in items if item.get("entity") == "used_challenge"]
+    for item in spent:
+        assert set(item) <= SPENT_CHALLENGE_ATTRIBUTES, item
+        assert item["pk"].startswith("ALTCHA#"), item
+    return [item for item in items if item.get("entity") != "used_challenge"]

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import copy
+import time
 import uuid
 from typing import Any
 
 from tests.support.answers import answers_with
+from tests.support.challenge import made
+
+# A form opened a minute ago: long enough for the too-fast screen, well inside started_at's window.
+OPENED_AGO_MS = 60_000
+
+
+def started_a_minute_ago() -> int:
+    return int(time.time() * 1000) - OPENED_AGO_MS
+
+
+def form_fields() -> dict[str, Any]:
+    """What every form sends besides its own fields: when it was opened and a fresh solved challenge."""
+    return {"started_at": started_a_minute_ago(), "altcha": made()}
 
 
 def submission(questionnaire: Any, **answer_options: Any) -> dict[str, Any]:
@@ -16,6 +30,7 @@ def submission(questionnaire: Any, **answer_options: Any) -> dict[str, Any]:
         "contact": {"name": "Anna de Vries", "email": "Anna.de.Vries@Example.nl"},
         "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
         "source": {"utm_source": "nieuwsbrief", "utm_medium": "email", "landing_path": "/pijntest"},
+        **form_fields(),
     }
 
 
@@ -27,7 +42,22 @@ def intake_request(**contact: Any) -> dict[str, Any]:
         "preferred_moments": ["weekday_evening", "saturday"],
         "message": "Ik heb al twee jaar rugpijn.\nBellen kan na 18:00.",
         "consent": {"contact": True, "version": "consent-v1"},
+        **form_fields(),
     }
+
+
+def erasure_request(email: str) -> dict[str, Any]:
+    return {"email": email, "altcha": made()}
+
+
+def fresh(body: dict[str, Any], id_field: str = "submission_id") -> dict[str, Any]:
+    """``body`` as a new request of its own: a new id and a new solved challenge (each solution counts once)."""
+    return {**copy.deepcopy(body), id_field: str(uuid.uuid4()), "altcha": made()}
+
+
+def resolved(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with a new solved challenge only: a retry that had to solve a fresh one."""
+    return {**copy.deepcopy(body), "altcha": made()}
 
 
 def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

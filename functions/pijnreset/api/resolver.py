@@ -2,6 +2,7 @@
 
 Bad input never becomes a 5xx: validation -> 422, broken JSON -> 400, too large -> 413, wrong
 content type -> 415. Only an AWS outage answers 503, with Retry-After, so the form can retry.
+Every body is parsed by ``parse_json_body``, which no JSON text can make raise anything but a decode error.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ from pijnreset.logic.answers import FieldProblem
 from pijnreset.models.api import ErrorResponse
 
 MAX_BODY_BYTES = 16 * 1024
+# No field takes a number this long (started_at, the longest, has 15 digits); Python refuses to parse ints
+# past 4,300 digits at all, with an error Powertools does not expect.
+MAX_NUMBER_DIGITS = 40
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def build_resolver(*, validate: bool = True) -> APIGatewayHttpResolver:
     """``validate``: parse and validate the routes' declared parameters and bodies (off for routes that take none)."""
-    app = APIGatewayHttpResolver(enable_validation=validate)
+    app = APIGatewayHttpResolver(enable_validation=validate, json_body_deserializer=parse_json_body)
 
     # Powertools' decorators are untyped; the handlers below are typed and tested.
     @app.exception_handler(ApiError)  # type: ignore[misc]
@@ -55,6 +59,23 @@ def build_resolver(*, validate: bool = True) -> APIGatewayHttpResolver:
         return error_response(ApiError(503, "service_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}))
 
     return app
+
+
+def parse_json_body(text: str) -> Any:
+    """``json.loads`` for request bodies: any failure is a ``JSONDecodeError`` (the resolver's 400), and a
+    number too long for any field becomes infinity, which every field's type refuses by name (a 422).
+
+    Nesting deeper than the parser's recursion limit (16 KB of brackets) raises RecursionError, and a
+    5,000-digit integer ValueError: both would otherwise escape the resolver as a 500.
+    """
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except RecursionError as error:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from error
+
+
+def _bounded_int(digits: str) -> int | float:
+    return int(digits) if len(digits.lstrip("-")) <= MAX_NUMBER_DIGITS else float("inf")
 
 
 def error_response(error: ApiError) -> Response[Any]:

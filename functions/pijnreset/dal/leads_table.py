@@ -10,6 +10,7 @@ Keys (see template.yaml for the table itself):
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
   pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
   pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
+  pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
 Everything of one person shares one partition, so export and erasure are one Query; a replay record
 sits under the client's id so that a retry is recognised whatever address it carries.
 
@@ -60,6 +61,16 @@ def suppression_key(lead_id: str) -> dict[str, str]:
     return {"pk": f"SUPPRESSION#{lead_id}", "sk": "MARKER"}
 
 
+def used_challenge_key(challenge: str) -> dict[str, str]:
+    """The record of a spent ALTCHA solution, keyed by its challenge (a hash of a random salt and number)."""
+    return {"pk": f"ALTCHA#{challenge}", "sk": "USED"}
+
+
+def used_challenge_item(challenge: str, expires_at: int) -> dict[str, Any]:
+    """Kept until the challenge expires: after that the solution is refused as expired anyway."""
+    return {**used_challenge_key(challenge), "entity": "used_challenge", "expires_at": expires_at}
+
+
 def request_pk(submission_id: str) -> str:
     return f"SUBMISSION#{submission_id}"
 
@@ -94,6 +105,11 @@ class Conflict:
     pass
 
 
+@dataclass(frozen=True)
+class Reused:
+    """A new request whose proof of work was already spent: nothing was written."""
+
+
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
     return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
 
@@ -118,11 +134,11 @@ class LeadsTable:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
-    def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
+    def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict | Reused:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
         return self._write_once(self._submission_transaction, request_pk(new.submission_id), new)
 
-    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
+    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict | Reused:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
         return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new)
 
@@ -131,19 +147,22 @@ class LeadsTable:
         transaction: Callable[[_New, bool], list[dict[str, Any]]],
         replay_pk: str,
         new: _New,
-    ) -> Recorded | Replayed | Conflict:
+    ) -> Recorded | Replayed | Conflict | Reused:
         """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
         whose second is the lead, or recognises a replay.
 
         The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
         stored record in the same call, so a replay costs no extra read either. The lead's condition fails
         only when its profile is past its TTL but not yet deleted: then the profile is written anew, so that
-        nothing of the expired one (its triage, flags, opt-in) comes back to life.
+        nothing of the expired one (its triage, flags, opt-in) comes back to life. The spent proof of work is
+        one more conditional put (appended last): a replay is recognised before it, so a retry of the same
+        id and payload is answered as the replay it is, whichever solution it carries.
         """
         renew_lead = False
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
+            items = transaction(new, renew_lead)
             try:
-                self._client.transact_write_items(TransactItems=transaction(new, renew_lead))  # type: ignore[arg-type]
+                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
                 return Recorded(new.response_body)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
@@ -153,6 +172,9 @@ class LeadsTable:
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
                     return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
+                used_at = _index_of(items, used_challenge_key(new.challenge.challenge))
+                if used_at < len(codes) and codes[used_at] == "ConditionalCheckFailed":
+                    return Reused()
                 if len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and attempt < _TRANSACTION_ATTEMPTS:
                     renew_lead = not renew_lead  # expired profile: replace it (or, if renewed meanwhile, update)
                     continue
@@ -277,6 +299,7 @@ class LeadsTable:
             submission,
             *consents,
             *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
+            self._used_challenge(new),
         ]
 
     def _intake_transaction(self, new: NewIntake, renew_lead: bool) -> list[dict[str, Any]]:
@@ -315,7 +338,11 @@ class LeadsTable:
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
             ),
             *self._email_jobs(new, list(intake_email_kinds()), new.request_id, refs),
+            self._used_challenge(new),
         ]
+
+    def _used_challenge(self, new: NewSubmission | NewIntake) -> dict[str, Any]:
+        return self._new_put(used_challenge_item(new.challenge.challenge, new.challenge.expires_at))
 
     def _lead_write(
         self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str, renew: bool
@@ -384,6 +411,16 @@ def email_job_item(
         "expires_at": expires_at,
         **extra,
     }
+
+
+def _index_of(items: list[dict[str, Any]], key: dict[str, str]) -> int:
+    """The position of the put of ``key`` in a transaction (len(items) when there is none)."""
+    wanted = to_item(key)
+    for index, item in enumerate(items):
+        put = item.get("Put", {}).get("Item", {})
+        if all(put.get(name) == value for name, value in wanted.items()):
+            return index
+    return len(items)
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:

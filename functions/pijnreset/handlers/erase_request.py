@@ -1,4 +1,5 @@
-"""POST /privacy/erase: asks for erasure by email address. Always 202, known address or not.
+"""POST /privacy/erase: asks for erasure by email address. Always 202, known address or not (once the proof of
+work is good: a new one per request).
 
 For a known address the same single write also puts an email job with a signed erasure link; for an
 unknown one that write's condition fails. Same answer, same work, so the answer tells nothing.
@@ -11,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.forms import ChallengeGate, challenge_failed
 from pijnreset.api.resolver import (
     build_resolver,
     guard_json_body,
@@ -18,8 +20,10 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
+from pijnreset.dal.challenges import UsedChallenges
 from pijnreset.dal.leads_table import email_job_item
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
@@ -29,6 +33,8 @@ from pijnreset.timestamps import iso
 
 settings = get_settings()
 people = PersonData(settings.table_name)
+used = UsedChallenges(settings.table_name)
+challenges = ChallengeGate(TokenKeys(settings.token_parameter))
 app = build_resolver()
 
 
@@ -44,6 +50,9 @@ app = build_resolver()
 def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     now = datetime.now(UTC)
     lead_id = lead_id_for(request.email)
+    # Spent in its own write: the erasure write below fails its condition for an unknown address.
+    if not used.spend(challenges.solved(request.altcha, now), request=lead_id):
+        raise challenge_failed("altcha_reused")
     job = email_job_item(
         lead_id=lead_id,
         kind="erase_confirm",

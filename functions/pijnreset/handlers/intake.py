@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.api.errors import ApiError
-from pijnreset.api.forms import answer_to_bots, conflict
+from pijnreset.api.forms import ChallengeGate, challenge_failed, conflict, screened_as_bot
 from pijnreset.api.resolver import (
     build_resolver,
     guard_json_body,
@@ -16,8 +16,10 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded, Reused
+from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.intake import check_intake, plan_intake
+from pijnreset.logic.submission import check_started_at
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
 from pijnreset.observability import logger, metrics
@@ -26,6 +28,7 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
+challenges = ChallengeGate(TokenKeys(settings.token_parameter))
 app = build_resolver()
 
 
@@ -43,18 +46,19 @@ app = build_resolver()
 )
 def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     now = datetime.now(UTC)
-    bots = answer_to_bots(request, now, settings.min_fill_seconds)
-    if bots is not None:
-        return bots
-
-    problems = check_intake(content, request)
+    problems = check_intake(content, request) + check_started_at(request, now)
     if problems:
         raise ApiError(422, "validation_failed", problems)
+    solved = challenges.solved(request.altcha, now)
 
-    new = plan_intake(content, request, now, settings.retention())
+    new = plan_intake(content, request, now, settings.retention(), solved)
+    if screened_as_bot(request, now, settings.min_fill_seconds):
+        return json_response(202, new.response_body)  # a person's answer, with nothing stored
     outcome = table.record_intake(new)
     if isinstance(outcome, Conflict):
         raise conflict("request_id", "IntakeConflict")
+    if isinstance(outcome, Reused):
+        raise challenge_failed("altcha_reused")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="IntakeRequested", unit=MetricUnit.Count, value=1)
         logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact})

@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.api.errors import ApiError
-from pijnreset.api.forms import answer_to_bots, conflict
+from pijnreset.api.forms import ChallengeGate, challenge_failed, conflict, screened_as_bot
 from pijnreset.api.resolver import (
     build_resolver,
     guard_json_body,
@@ -16,9 +16,10 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
-from pijnreset.logic.submission import check_request, plan_submission
-from pijnreset.models.api import AcceptedResponse, ErrorResponse, SubmitResponse
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded, Reused
+from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.logic.submission import check_request, check_started_at, plan_submission
+from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
@@ -26,6 +27,7 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
+challenges = ChallengeGate(TokenKeys(settings.token_parameter))
 app = build_resolver()
 
 
@@ -36,25 +38,25 @@ app = build_resolver()
         {
             200: openapi_response("A replay of an earlier submission: the identical body", SubmitResponse),
             201: openapi_response("Scored and stored", SubmitResponse),
-            202: openapi_response("Accepted without a result (screened out)", AcceptedResponse),
             409: openapi_response("submission_id already used with another payload", ErrorResponse),
         }
     ),
 )
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)
-    bots = answer_to_bots(request, now, settings.min_fill_seconds)
-    if bots is not None:
-        return bots
-
-    problems = check_request(content, request)
+    problems = check_request(content, request) + check_started_at(request, now)
     if problems:
         raise ApiError(422, "validation_failed", problems)
+    solved = challenges.solved(request.altcha, now)
 
-    new = plan_submission(content, request, now, settings.retention())
+    new = plan_submission(content, request, now, settings.retention(), solved)
+    if screened_as_bot(request, now, settings.min_fill_seconds):
+        return json_response(201, new.response_body)  # a person's answer, with nothing stored
     outcome = table.record_submission(new)
     if isinstance(outcome, Conflict):
         raise conflict("submission_id", "SubmissionConflict")
+    if isinstance(outcome, Reused):
+        raise challenge_failed("altcha_reused")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
         metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)

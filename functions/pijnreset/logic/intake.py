@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem
+from pijnreset.logic.challenge import SolvedChallenge
 from pijnreset.logic.identity import lead_id_for, normalise_email
 from pijnreset.logic.retention import Retention
 from pijnreset.logic.submission import ConsentProof, request_hash
@@ -32,6 +33,7 @@ class NewIntake:
     message: str | None
     submission_id: str | None  # the Pijntest the form says this visitor took, unverified
     consent: ConsentProof
+    challenge: SolvedChallenge  # recorded as used in the same write
     request_hash: str
     response_body: dict[str, Any]
     created_at: datetime
@@ -52,7 +54,9 @@ def check_intake(content: Content, request: IntakeRequest) -> list[FieldProblem]
     return problems
 
 
-def plan_intake(content: Content, request: IntakeRequest, now: datetime, retention: Retention) -> NewIntake:
+def plan_intake(
+    content: Content, request: IntakeRequest, now: datetime, retention: Retention, challenge: SolvedChallenge
+) -> NewIntake:
     """Everything the one write will store. ``request`` passed ``check_intake``."""
     response = IntakeResponse(request_id=request.request_id)
     return NewIntake(
@@ -66,6 +70,7 @@ def plan_intake(content: Content, request: IntakeRequest, now: datetime, retenti
         message=request.message or None,
         submission_id=str(request.submission_id) if request.submission_id else None,
         consent=ConsentProof("contact", content.consents.version, content.consent_text_sha256("contact")),
+        challenge=challenge,
         request_hash=request_hash(request),
         response_body=response.model_dump(mode="json"),
         created_at=now.astimezone(UTC),

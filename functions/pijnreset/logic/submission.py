@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
+from pijnreset.logic.challenge import SolvedChallenge
 from pijnreset.logic.identity import lead_id_for, normalise_email
 from pijnreset.logic.retention import Retention
 from pijnreset.logic.scoring import score
@@ -39,7 +40,8 @@ class NewSubmission:
     result: PijntestResult
     consents: list[ConsentProof]
     source: dict[str, Any]
-    started_at: int | None
+    started_at: int
+    challenge: SolvedChallenge  # recorded as used in the same write
     request_hash: str
     response_body: dict[str, Any]
     created_at: datetime
@@ -73,7 +75,21 @@ class FormBody(Protocol):
     @property
     def website(self) -> str | None: ...
     @property
-    def started_at(self) -> int | None: ...
+    def started_at(self) -> int: ...
+
+
+# How far ``started_at`` may lie from the time of the request: a tab left open for days is still a person's,
+# and a visitor's clock may run a day ahead; anything beyond is not a form this page opened.
+STARTED_AT_MAX_AGE = timedelta(days=7)
+STARTED_AT_MAX_AHEAD = timedelta(days=1)
+
+
+def check_started_at(request: FormBody, now: datetime) -> list[FieldProblem]:
+    """``started_at`` within a sane window around ``now`` (the model has bounded it to a storable number)."""
+    opened = request.started_at / 1000
+    if not (now - STARTED_AT_MAX_AGE).timestamp() <= opened <= (now + STARTED_AT_MAX_AHEAD).timestamp():
+        return [FieldProblem("started_at", "out_of_range")]
+    return []
 
 
 def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> Spam | None:
@@ -83,10 +99,9 @@ def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> 
     """
     if request.website:
         return Spam("honeypot")
-    if request.started_at is not None:
-        elapsed_ms = now.timestamp() * 1000 - request.started_at
-        if 0 <= elapsed_ms < min_fill_seconds * 1000:
-            return Spam("too_fast")
+    elapsed_ms = now.timestamp() * 1000 - request.started_at
+    if 0 <= elapsed_ms < min_fill_seconds * 1000:
+        return Spam("too_fast")
     return None
 
 
@@ -98,12 +113,17 @@ def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem
 
 
 def request_hash(request: BaseModel) -> str:
-    """Identifies the payload: a replay must carry the same one, or it is a conflict."""
-    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """Identifies the payload: a replay must carry the same one, or it is a conflict.
+
+    The proof of work is not part of it: a retry that had to solve a fresh challenge sends the same payload.
+    """
+    canonical = json.dumps(request.model_dump(mode="json", exclude={"altcha"}), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def plan_submission(content: Content, request: SubmitRequest, now: datetime, retention: Retention) -> NewSubmission:
+def plan_submission(
+    content: Content, request: SubmitRequest, now: datetime, retention: Retention, challenge: SolvedChallenge
+) -> NewSubmission:
     """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``."""
     result = score(content, request.answers)
     consents = [
@@ -122,6 +142,7 @@ def plan_submission(content: Content, request: SubmitRequest, now: datetime, ret
         consents=consents,
         source=request.source.model_dump(exclude_none=True) if request.source else {},
         started_at=request.started_at,
+        challenge=challenge,
         request_hash=request_hash(request),
         response_body=response.model_dump(mode="json"),
         created_at=now.astimezone(UTC),

@@ -20,6 +20,17 @@ class IntakeResponse(BaseModel):
     status: Literal["requested"] = "requested"
 
 
+class ChallengeResponse(BaseModel):
+    """An ALTCHA challenge (protocol v1): find ``number`` <= ``maxnumber`` with SHA-256(salt + number) ==
+    ``challenge``, then send {algorithm, challenge, number, salt, signature} as base64 JSON in ``altcha``."""
+
+    algorithm: Literal["SHA-256"]
+    challenge: str = Field(description="Hex SHA-256 of salt + the secret number.")
+    maxnumber: int = Field(description="The highest number to try (the difficulty).")
+    salt: str = Field(description='Random hex, then "?expires=<epoch seconds>&": after that it is refused.')
+    signature: str = Field(description="The server's HMAC of the challenge; sent back unchanged.")
+
+
 class AcceptedResponse(BaseModel):
     status: Literal["accepted"] = "accepted"
 

@@ -11,15 +11,17 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import phonenumbers
-from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from pijnreset.models.requests import (
     FORGING_CHARACTERS,
+    Altcha,
     ConsentVersion,
     Contact,
     Honeypot,
     RequestModel,
+    StartedAt,
     required_consent,
 )
 
@@ -88,7 +90,8 @@ class IntakeRequest(RequestModel):
     submission_id: UUID | None = Field(None, description="The Pijntest this visitor took just before, if any.")
     consent: IntakeConsent
     website: Honeypot = None
-    started_at: StrictInt | None = Field(None, description="Epoch milliseconds when the form was opened.")
+    started_at: StartedAt
+    altcha: Altcha
 
     _message = field_validator("message")(_message_text)
     _moments = field_validator("preferred_moments")(_unique_moments)

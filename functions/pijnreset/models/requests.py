@@ -86,6 +86,23 @@ Honeypot = Annotated[
 ]
 
 
+# Epoch milliseconds: 0 up to the end of year 9999 (a number DynamoDB stores as it is); the window around the
+# time of the request is checked with the request (logic/submission.py).
+StartedAt = Annotated[
+    StrictInt,
+    Field(ge=0, le=253_402_300_799_999, description="Epoch milliseconds when the form was opened (required)."),
+]
+Altcha = Annotated[
+    StrictStr,
+    Field(
+        min_length=1,
+        max_length=2000,
+        description="The solved GET /challenge: the ALTCHA widget's base64 JSON {algorithm, challenge, number, "
+        "salt, signature}. Each solution is accepted once.",
+    ),
+]
+
+
 class Source(RequestModel):
     """Where the visitor came from, as the form read it from the page URL and document.referrer."""
 
@@ -105,8 +122,10 @@ class SubmitRequest(RequestModel):
     consent: Consent
     source: Source | None = None
     website: Honeypot = None
-    started_at: StrictInt | None = Field(None, description="Epoch milliseconds when the form was opened.")
+    started_at: StartedAt
+    altcha: Altcha
 
 
 class ErasureRequest(RequestModel):
     email: EmailAddress
+    altcha: Altcha

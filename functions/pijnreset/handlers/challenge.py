@@ -1,0 +1,39 @@
+"""GET /challenge: a fresh ALTCHA proof-of-work challenge, which every form solves before it is sent."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.logic.challenge import issue
+from pijnreset.models.api import ChallengeResponse
+from pijnreset.observability import logger
+from pijnreset.settings import get_settings
+
+settings = get_settings()
+keys = TokenKeys(settings.token_parameter)
+app = build_resolver(validate=False)  # nothing to validate: no parameters, no body
+
+
+@app.get(
+    "/challenge",
+    summary="A new proof-of-work challenge (ALTCHA) for the next form to send",
+    responses={200: openapi_response("The challenge; the expiry is in the salt", ChallengeResponse)},
+)
+def get_challenge() -> Any:
+    challenge = issue(
+        keys.current(), datetime.now(UTC), settings.challenge_max_number, settings.challenge_expiry_seconds
+    )
+    response = json_response(200, challenge)
+    response.headers["Cache-Control"] = "no-store"  # one challenge per visitor: never from a shared cache
+    return response
+
+
+_entry = guard_json_body(app)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return _entry(event, context)
