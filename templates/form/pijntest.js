@@ -21,6 +21,8 @@
  *
  * Rules this file keeps:
  * - no dependencies, no third-party requests, no cookies, no browser storage, nothing written to the URL;
+ * - every form solves the API's proof-of-work challenge (GET /challenge, the open ALTCHA protocol) with the
+ *   browser's own SHA-256 (Web Crypto) while the visitor fills it in: nothing to see, click or read out;
  * - every text from the API is shown as served, through textContent (never innerHTML);
  * - every text the form writes itself is in TEXTS below, in Dutch, for the coach to edit.
  */
@@ -75,8 +77,6 @@
       429: "Het is even te druk. Probeer het over een minuut opnieuw; je antwoorden blijven bewaard.",
       503: "Het is even te druk. Probeer het over een minuut opnieuw; je antwoorden blijven bewaard."
     },
-    accepted: "Bedankt, je antwoorden zijn ontvangen.",
-    acceptedHelp: "Je uitslag kunnen we nu niet laten zien. Laad de pagina opnieuw en vul de test rustig nog eens in.",
     // The intake form ("Plan een intakegesprek", POST /intake). Its promises ("binnen twee werkdagen") are the
     // same as those of the confirmation email (templates/email/partials/intake_labels.j2): change them together.
     intake: {
@@ -341,6 +341,108 @@
   function apiMessage(status, json, fallbacks) {
     if (json && json.error && typeof json.message === "string") return json.message;
     return (fallbacks && fallbacks[status]) || TEXTS.statusFallback[status] || TEXTS.failed;
+  }
+
+  /* ---------- the proof of work ---------- */
+
+  // A challenge this close to its expiry is replaced before a send rather than refused after it.
+  var CHALLENGE_MARGIN_MS = 60 * 1000;
+  var DIGESTS_AT_ONCE = 1000;
+
+  /* One ALTCHA challenge at a time for one form: fetched and solved at once, in the background; solution()
+     resolves with the `altcha` field to send (null when it could not be had: the API then says so, by name). */
+  function ProofOfWork(api) {
+    this.api = api;
+    this.pending = null;
+    this.failed = false;
+    this.expiresAt = 0;
+    this.renew();
+  }
+
+  ProofOfWork.prototype.renew = function () {
+    var self = this;
+    self.failed = false;
+    self.expiresAt = 0;
+    self.pending = fetch(self.api + "/challenge", {
+      method: "GET",
+      mode: "cors",
+      credentials: "omit",
+      cache: "no-store",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.json();
+      })
+      .then(function (challenge) {
+        var expires = /[?&]expires=(\d+)/.exec(String(challenge.salt || ""));
+        self.expiresAt = expires ? Number(expires[1]) * 1000 : 0;
+        return solveChallenge(challenge);
+      })
+      .then(null, function () { return null; })
+      .then(function (solution) {
+        if (solution === null) self.failed = true;
+        return solution;
+      });
+    return self.pending;
+  };
+
+  /* The solution for the next send; a fresh challenge when the last one failed, was spent or nearly expired. */
+  ProofOfWork.prototype.solution = function () {
+    if (!this.pending || this.failed || (this.expiresAt && this.expiresAt - CHALLENGE_MARGIN_MS < Date.now())) {
+      this.renew();
+    }
+    return this.pending;
+  };
+
+  /* The number n (0..maxnumber) with SHA-256(salt + n) = challenge, tried in batches of digests at once (each
+     batch gives the page its turn); the solution as the ALTCHA widget sends it: base64 JSON. */
+  function solveChallenge(challenge) {
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!subtle || challenge.algorithm !== "SHA-256" || !/^[0-9a-f]{64}$/.test(challenge.challenge)) {
+      return Promise.resolve(null);
+    }
+    var target = new Uint8Array(32);
+    for (var i = 0; i < 32; i++) target[i] = parseInt(challenge.challenge.substr(i * 2, 2), 16);
+    var encoder = new TextEncoder();
+    var max = Number(challenge.maxnumber) || 0;
+    var from = function (start) {
+      if (start > max) return Promise.resolve(null);
+      var end = Math.min(start + DIGESTS_AT_ONCE - 1, max);
+      var digests = [];
+      for (var n = start; n <= end; n++) digests.push(subtle.digest("SHA-256", encoder.encode(challenge.salt + n)));
+      return Promise.all(digests).then(function (hashes) {
+        for (var k = 0; k < hashes.length; k++) {
+          var hash = new Uint8Array(hashes[k]);
+          var same = true;
+          for (var b = 0; b < 32 && same; b++) same = hash[b] === target[b];
+          if (same) return start + k;
+        }
+        return from(end + 1);
+      });
+    };
+    return from(0).then(function (number) {
+      if (number === null) return null;
+      return btoa(
+        JSON.stringify({
+          algorithm: challenge.algorithm,
+          challenge: challenge.challenge,
+          number: number,
+          salt: challenge.salt,
+          signature: challenge.signature
+        })
+      );
+    });
+  }
+
+  /* A refusal of the proof of work (missing, wrong, expired or already used): worth one retry with a new one. */
+  function challengeRefused(outcome) {
+    var json = outcome.json;
+    return (
+      outcome.status === 422 &&
+      Boolean(json && Array.isArray(json.fields)) &&
+      json.fields.some(function (problem) { return problem.field === "altcha"; })
+    );
   }
 
   /* ---------- fields, errors and messages: what the Pijntest and the intake form share ---------- */
@@ -618,7 +720,10 @@
     this.alert = h("div", { class: "pt-alert", role: "alert", tabindex: "-1" });
     this.body = h("div", { class: "pt-body" });
     append(container, [this.header, this.alert, this.status, this.body]);
-    if (/^https?:\/\//.test(this.api)) return true;
+    if (/^https?:\/\//.test(this.api)) {
+      this.proof = new ProofOfWork(this.api); // solved while the visitor fills in the form
+      return true;
+    }
     this.showAlert({ title: notConfigured, focus: false });
     return false;
   };
@@ -654,11 +759,35 @@
      accepted(json); a 422 goes to the fields it names; any other answer, and a lost or blocked connection, is
      said at the top. texts: submit, sending, busy, sendFailed, sendFailedHelp, statusFallback and statusOwn
      (texts per status that win over the API's own; both optional). */
-  FormParts.sendForm = function (path, body, delay, texts, accepted) {
+  /* POSTs `payload` (an object) with the solved proof of work as its `altcha`, waiting for it if it is not solved
+     yet. Refused for its proof of work, it is sent once more with a fresh one. Resolves as postJson does. */
+  FormParts.postWithProof = function (path, payload, texts) {
+    var self = this;
+    var attempt = function (retried) {
+      return self.proof
+        .solution()
+        .then(function (altcha) {
+          var body = Object.assign({}, payload);
+          if (altcha) body.altcha = altcha;
+          return postJson(self.api + path, JSON.stringify(body), self.status, texts);
+        })
+        .then(function (outcome) {
+          if (!retried && challengeRefused(outcome)) {
+            self.proof.renew();
+            return attempt(true);
+          }
+          if (outcome.status >= 200 && outcome.status < 300) self.proof.failed = true; // spent: a new one next time
+          return outcome;
+        });
+    };
+    return attempt(false);
+  };
+
+  FormParts.sendForm = function (path, payload, delay, texts, accepted) {
     var self = this;
     self.setSending(true, texts);
     wait(delay)
-      .then(function () { return postJson(self.api + path, body, self.status, texts); })
+      .then(function () { return self.postWithProof(path, payload, texts); })
       .then(
         function (outcome) {
           var status = outcome.status;
@@ -1021,10 +1150,10 @@
   PijntestForm.prototype.send = function () {
     var self = this;
     if (!self.submissionId) self.submissionId = uuid4();
-    var body = JSON.stringify(self.payload());
+    var payload = self.payload();
     var texts = { submit: TEXTS.submit, sending: TEXTS.sending, busy: TEXTS.busy };
     self.setSending(true, texts);
-    postJson(self.api + "/pijntest", body, self.status, texts).then(
+    self.postWithProof("/pijntest", payload, texts).then(
       function (outcome) {
         self.setSending(false, texts);
         self.handleResponse(outcome.status, outcome.json);
@@ -1039,10 +1168,6 @@
   PijntestForm.prototype.handleResponse = function (status, json) {
     if ((status === 200 || status === 201) && json && json.result) {
       this.showResult(json.result);
-    } else if (status === 202) {
-      this.form.hidden = true;
-      this.progress.nav.hidden = true;
-      this.showAlert({ title: TEXTS.accepted, text: TEXTS.acceptedHelp });
     } else if (status === 422 && json && Array.isArray(json.fields)) {
       this.showServerErrors(json);
     } else {
@@ -1485,7 +1610,7 @@
     if (!self.requestId) self.requestId = uuid4();
     var sent = self.payload();
     var delay = Math.max(0, self.startedAt + MIN_FILL_MS - Date.now());
-    self.sendForm("/intake", JSON.stringify(sent), delay, self.texts, function (json) {
+    self.sendForm("/intake", sent, delay, self.texts, function (json) {
       self.showConfirmation(json && json.status === "requested" ? sent : null);
     });
   };
@@ -1548,8 +1673,8 @@
 
   PrivacyForm.prototype.send = function () {
     var self = this;
-    var body = JSON.stringify({ email: self.emailInput.value.trim() });
-    self.sendForm("/privacy/erase", body, 0, self.texts, function () { self.showConfirmation(); });
+    var payload = { email: self.emailInput.value.trim() };
+    self.sendForm("/privacy/erase", payload, 0, self.texts, function () { self.showConfirmation(); });
   };
 
   /* In place of the form, focused, so that a screen reader reads it out. It says nothing about the address. */

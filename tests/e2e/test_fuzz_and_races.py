@@ -10,6 +10,8 @@ Gateway answers a method without a route with its own 404, not a 405; the local 
 
 from __future__ import annotations
 
+import base64
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ import pytest
 import requests
 
 from infra.openapi import SPEC_PATH
+from tests.support.challenge import over_http
 from tests.support.local_stack import RunningStack, local_stack
 from tests.support.payloads import changed, submission
 from tests.support.stack_state import emails_sent, items, settle
@@ -82,6 +85,7 @@ def test_a_method_without_a_route_is_api_gateways_404_not_a_5xx(stack, method):
 
 def test_twenty_clients_sending_one_submission_at_once_make_one_lead_and_one_email(stack, questionnaire):
     body = changed(submission(questionnaire), "contact.email", "gelijktijdig@example.nl")
+    body["altcha"] = over_http(stack.url)  # one solution for all twenty: the same submission
 
     def send(_: int) -> requests.Response:
         return requests.post(f"{stack.url}/pijntest", json=body, timeout=30)
@@ -98,6 +102,9 @@ def test_twenty_clients_sending_one_submission_at_once_make_one_lead_and_one_ema
     assert len(settle(delivered, lambda sent: len(sent) >= 1, timeout=30)) == 1
     mine = [item for item in items(stack.moto_endpoint) if body["submission_id"] in str(item.get("submission_id"))]
     assert sorted(item["entity"] for item in mine) == ["submission", "submission_request"]
+    challenge = json.loads(base64.b64decode(body["altcha"]))["challenge"]
+    spent = [item for item in items(stack.moto_endpoint) if item["pk"] == f"ALTCHA#{challenge}"]
+    assert len(spent) == 1, "the one solution was spent once"
     leads = [item for item in items(stack.moto_endpoint) if item.get("email") == "gelijktijdig@example.nl"]
     assert len(leads) == 1
     assert leads[0]["submission_count"] == 1

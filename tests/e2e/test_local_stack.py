@@ -7,7 +7,9 @@ import uuid
 import requests
 
 from tests.support.answers import answers_with
+from tests.support.challenge import over_http
 from tests.support.local_stack import local_stack
+from tests.support.payloads import started_a_minute_ago
 
 
 def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questionnaire):
@@ -21,6 +23,8 @@ def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questio
             "answers": answers_with(questionnaire, item_value=2),
             "contact": {"name": "Bram", "email": "bram@example.nl"},
             "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+            "started_at": started_a_minute_ago(),
+            "altcha": over_http(stack.url),
         }
         created = requests.post(f"{stack.url}/pijntest", json=body, timeout=10)
         assert created.status_code == 201, created.text
@@ -47,6 +51,8 @@ def test_a_submission_shows_up_in_the_local_outbox_within_seconds(questionnaire)
             "answers": answers_with(questionnaire, item_value=1, context={"assessed": "no"}),
             "contact": {"name": "Carla", "email": "carla@example.nl"},
             "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+            "started_at": started_a_minute_ago(),
+            "altcha": over_http(stack.url),
         }
         result = requests.post(f"{stack.url}/pijntest", json=body, timeout=10).json()["result"]
         (email,) = stack.emails()
@@ -110,6 +116,8 @@ def test_an_intake_request_reaches_the_coach_in_the_local_outbox():
             "preferred_moments": ["saturday"],
             "message": "Graag <b>zaterdag</b>.",
             "consent": {"contact": True, "version": "consent-v1"},
+            "started_at": started_a_minute_ago(),
+            "altcha": over_http(stack.url),
         }
         response = requests.post(f"{stack.url}/intake", json=body, timeout=10)
         assert response.status_code == 202, response.text
@@ -136,6 +144,8 @@ def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_out
             "answers": answers_with(questionnaire, item_value=1),
             "contact": {"name": "Eva", "email": "eva@example.nl"},
             "consent": {"health_data": True, "marketing": True, "version": "consent-v1"},
+            "started_at": started_a_minute_ago(),
+            "altcha": over_http(stack.url),
         }
         assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
         (confirmation,) = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"])

@@ -25,6 +25,7 @@ from tests.support.browser import (
     screenshot,
     serious_accessibility_violations,
 )
+from tests.support.challenge import over_http
 from tests.support.gateway import answer_posts, gateway_answer, lost_connection
 from tests.support.links import action_links
 from tests.support.payloads import submission
@@ -99,6 +100,7 @@ def a_known_address(demo: Any, questionnaire: Any) -> str:
     address = an_address()
     body = submission(questionnaire)
     body["contact"]["email"] = address
+    body["altcha"] = over_http(demo.url)
     assert requests.post(f"{demo.url}/pijntest", json=body, timeout=10).status_code == 201
     return address
 
@@ -134,7 +136,9 @@ def test_a_known_visitor_asks_by_keyboard_and_gets_the_erasure_link_by_email(vis
     with page.expect_response(lambda response: is_erase_request(response.request)) as response:
         page.keyboard.press("Enter")
     assert response.value.status == 202
-    assert privacy.erase_requests(visitor) == [{"email": address}], "the address and nothing else"
+    (sent_request,) = privacy.erase_requests(visitor)
+    assert set(sent_request) == {"email", "altcha"}, "the address and its proof of work, nothing else"
+    assert sent_request["email"] == address
 
     expect_the_confirmation(privacy)
     part_of_page(privacy.container, "privacy-confirmation-desktop")
@@ -158,7 +162,9 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(visitor, demo, que
 
     # The same answer as for an address we know, and once that one's email is out, none has gone to this one.
     known = a_known_address(demo, questionnaire)
-    known_answer = requests.post(f"{demo.url}/privacy/erase", json={"email": known}, timeout=10)
+    known_answer = requests.post(
+        f"{demo.url}/privacy/erase", json={"email": known, "altcha": over_http(demo.url)}, timeout=10
+    )
     assert (known_answer.status_code, known_answer.json()) == (answer.status, answer.json())
     assert len(erase_emails(demo, known)) == 1
     assert demo.emails(lambda email: unknown in email["to"], timeout=1) == []

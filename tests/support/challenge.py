@@ -44,3 +44,15 @@ def made(now: datetime | None = None, key: str = TEST_TOKEN_KEY, max_number: int
     """A solution to a challenge made with the tests' token key (the one seeded for the in-process stack)."""
     template_max, expiry = template_challenge_settings()
     return solve(issue(key.encode(), now or datetime.now(UTC), max_number or template_max, expiry))
+
+
+def over_http(api_url: str) -> str:
+    """A solution to a challenge a running stack issued, asked for over HTTP (its token key is its own)."""
+    import requests
+
+    def get_json(path: str) -> Any:
+        response = requests.get(f"{api_url}{path}", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    return fetched(get_json)
