@@ -237,7 +237,9 @@ class Scenarios:
             return self.http("POST", "/intake", intake_request(email=f"i-{uuid.uuid4().hex[:8]}@example.nl"))
 
         def erase_request() -> tuple[str, dict[str, Any]]:
-            return self.http("POST", "/privacy/erase", {"email": self.person()[0]})
+            from tests.support.payloads import erasure_request
+
+            return self.http("POST", "/privacy/erase", erasure_request(self.person()[0]))
 
         def confirm() -> tuple[str, dict[str, Any]]:
             return self.http("GET", f"/confirm?token={self.token('confirm', self.person(marketing=True)[1])}")

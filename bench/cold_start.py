@@ -159,7 +159,7 @@ class Fixtures:
             "EmailSenderFunction": self.queue_event,
             "ConfirmFunction": lambda: self.http("GET", f"/confirm?token={self.token('confirm', marketing=True)}"),
             "UnsubscribeFunction": lambda: self.http("POST", f"/unsubscribe?token={self.token('unsubscribe')}"),
-            "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", {"email": self.person()[0]}),
+            "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", self.erasure()),
             "EraseFunction": lambda: self.http("POST", self.erase_link()),
             "DueWorkFunction": self.schedule_event,
             "SesEventsFunction": self.ses_event,
@@ -169,15 +169,23 @@ class Fixtures:
         return self.makers[logical_id]()
 
     def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
+        from tests.support.challenge import made
         from tests.support.payloads import changed, submission
 
         body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
+        body["altcha"] = made(key=TOKEN_KEY)  # this stack's own key
         return changed(body, "contact.email", email or f"bench-{uuid.uuid4().hex[:12]}@example.nl")
 
     def intake(self) -> dict[str, Any]:
+        from tests.support.challenge import made
         from tests.support.payloads import intake_request
 
-        return intake_request(email=f"bench-{uuid.uuid4().hex[:12]}@example.nl")
+        return {**intake_request(email=f"bench-{uuid.uuid4().hex[:12]}@example.nl"), "altcha": made(key=TOKEN_KEY)}
+
+    def erasure(self) -> dict[str, Any]:
+        from tests.support.challenge import made
+
+        return {"email": self.person()[0], "altcha": made(key=TOKEN_KEY)}
 
     def person(self, marketing: bool = False) -> tuple[str, str]:
         """A new visitor who took the test: (email, lead id)."""

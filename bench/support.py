@@ -128,8 +128,14 @@ def open_erase_link(gateway: Any, dynamodb: Any, table: str, email: str, key: st
     from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, sign
     from pijnreset.timestamps import iso
 
+    from tests.support.challenge import made
+
     asked = gateway.handle(
-        "POST", "/privacy/erase", "", [("content-type", "application/json")], json.dumps({"email": email}).encode()
+        "POST",
+        "/privacy/erase",
+        "",
+        [("content-type", "application/json")],
+        json.dumps({"email": email, "altcha": made(key=key)}).encode(),
     )
     assert asked.status == 202, asked.body
     lead_id = lead_id_for(email)

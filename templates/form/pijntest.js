@@ -1442,6 +1442,7 @@
     this.startedAt = Date.now();
     this.sending = false;
     this.texts = TEXTS.intake;
+    this.proof = new ProofOfWork(this.api); // solved while the visitor fills in the form
     this.render();
   }
 
