@@ -278,6 +278,7 @@ class Scenarios:
 
         return {
             "GET /pijntest": lambda: self.http("GET", "/pijntest"),
+            "GET /challenge": lambda: self.http("GET", "/challenge"),
             "POST /pijntest (new)": new_submission,
             "POST /pijntest (replay)": replay,
             "POST /pijntest (new, marketing)": marketing,

@@ -153,6 +153,7 @@ class Fixtures:
         self.table = get_settings().table_name
         self.makers: dict[str, Callable[[], dict[str, Any]]] = {
             "QuestionnaireFunction": lambda: self.http("GET", "/pijntest"),
+            "ChallengeFunction": lambda: self.http("GET", "/challenge"),
             "SubmitFunction": lambda: self.http("POST", "/pijntest", self.submission()),
             "IntakeFunction": lambda: self.http("POST", "/intake", self.intake()),
             "OutboxRelayFunction": self.stream_event,

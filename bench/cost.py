@@ -93,6 +93,7 @@ def _invocations(funnel: dict[str, float]) -> dict[str, float]:
     emails = TESTS + marketing + confirmed * funnel["followup_emails"] + 2 * intakes
     return {
         "GET /pijntest": TESTS,
+        "GET /challenge": TESTS + intakes,  # one per form sent: the Pijntest's, then the intake form's
         "POST /pijntest (new)": TESTS - marketing,
         "POST /pijntest (new, marketing)": marketing,
         "GET /confirm": confirmed,

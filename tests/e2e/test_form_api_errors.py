@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.support.answers import answers_with
 from tests.support.browser import PijntestPage, screenshot
 from tests.support.gateway import Answer, answer_posts, gateway_answer, lost_connection
+from tests.support.stack_state import items
 
 
 @pytest.fixture
@@ -139,7 +140,8 @@ def test_refusals_of_the_whole_request_are_shown_at_the_top_in_the_apis_words(re
     expect(visitor.page.get_by_label("Je naam")).to_have_value("Anna de Vries")  # nothing the visitor typed is lost
 
 
-def test_a_filled_in_honeypot_gets_a_thank_you_and_no_result(ready_to_send):
+def test_a_filled_in_honeypot_gets_a_result_as_a_person_would_and_nothing_is_stored(ready_to_send, demo):
+    """The bot screen answers as a person's request is answered (it used to say 202 "accepted": screened)."""
     visitor = ready_to_send
     trap = visitor.page.locator('input[name="website"]')
     expect(trap).to_have_attribute("tabindex", "-1")
@@ -149,8 +151,9 @@ def test_a_filled_in_honeypot_gets_a_thank_you_and_no_result(ready_to_send):
     trap.fill("https://spam.example", force=True)  # what a bot does; a person never sees the field
     response = visitor.submit()
 
-    assert response.status == 202
-    assert visitor.submitted_bodies()[0]["website"] == "https://spam.example"
-    expect(visitor.alert()).to_contain_text("Bedankt, je antwoorden zijn ontvangen.")
-    expect(visitor.result()).to_have_count(0)
-    expect(visitor.page.get_by_role("button", name="Bekijk mijn uitslag")).to_be_hidden()
+    assert response.status == 201
+    sent = visitor.submitted_bodies()[0]
+    assert sent["website"] == "https://spam.example"
+    expect(visitor.result()).to_have_count(1)
+    stored = {str(item.get("submission_id")) for item in items(demo.moto_endpoint)}
+    assert sent["submission_id"] not in stored, "nothing of the screened request is stored"
