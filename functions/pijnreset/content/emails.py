@@ -23,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from pijnreset.content.loader import ContentError, load_yaml
 from pijnreset.content.wording import forbidden_phrases_in
 
-Variant = Literal["none", "see_gp", "urgent"]
 TEXT_WIDTH = 72
 
 
