@@ -39,7 +39,7 @@ from bench.support import (
     stream_event,
 )
 
-TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - tests.support.aws's, moto only
+TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - infra.in_process's, moto only
 
 
 def attribute_size(value: dict[str, Any]) -> int:
@@ -183,7 +183,7 @@ class Scenarios:
         return match.function.logical_id, http_event(self.functions.values(), method, target, body)
 
     def submission(self, email: str, marketing: bool = False) -> dict[str, Any]:
-        from tests.support.payloads import changed, submission
+        from infra.samples import changed, submission
 
         body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
         return changed(body, "contact.email", email)
@@ -232,7 +232,7 @@ class Scenarios:
             return self.http("POST", "/pijntest", self.submission(f"m-{uuid.uuid4().hex[:8]}@example.nl", True))
 
         def intake() -> tuple[str, dict[str, Any]]:
-            from tests.support.payloads import intake_request
+            from infra.samples import intake_request
 
             return self.http("POST", "/intake", intake_request(email=f"i-{uuid.uuid4().hex[:8]}@example.nl"))
 
@@ -294,9 +294,10 @@ class Scenarios:
 
 def measure() -> dict[str, Any]:
     setup_paths()
-    import tests.conftest  # noqa: F401 - the template's environment for the handlers, as in the tests
     from infra.aws import moto_client
-    from tests.support.aws import template_on_moto
+    from infra.in_process import template_on_moto, use_template_environment
+
+    use_template_environment()  # the template's environment for the handlers, as in the tests
 
     rows = []
     with template_on_moto() as stack:

@@ -169,13 +169,13 @@ class Fixtures:
         return self.makers[logical_id]()
 
     def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
-        from tests.support.payloads import changed, submission
+        from infra.samples import changed, submission
 
         body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
         return changed(body, "contact.email", email or f"bench-{uuid.uuid4().hex[:12]}@example.nl")
 
     def intake(self) -> dict[str, Any]:
-        from tests.support.payloads import intake_request
+        from infra.samples import intake_request
 
         return intake_request(email=f"bench-{uuid.uuid4().hex[:12]}@example.nl")
 

@@ -29,10 +29,12 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
     setup_paths()
     import requests
 
-    from tests.conftest import LOCAL_CREDENTIALS  # noqa: F401 - the credentials for reading moto
-    from tests.support.local_stack import local_stack
-    from tests.support.payloads import changed, submission
-    from tests.support.stack_state import emails_sent, items, sent_count, settle
+    from infra.in_process import use_template_environment
+    from infra.local.process import local_stack
+    from infra.local.stored import emails_sent, items, sent_count, settle
+    from infra.samples import changed, submission
+
+    use_template_environment()  # the credentials for reading moto, and the settings get_settings() reads
 
     with local_stack("--param", "SesMaxSendRate=1000") as stack:
         questionnaire = requests.get(f"{stack.url}/pijntest", timeout=30).json()

@@ -43,7 +43,7 @@ def setup_paths() -> None:
 def sample_answers(questionnaire: Any) -> dict[str, dict[str, int | str]]:
     """One realistic answer set per variant: low, medium, high, see_gp, urgent."""
     setup_paths()
-    from tests.support.answers import answers_with
+    from infra.samples import answers_with
 
     return {
         "low": answers_with(questionnaire, item_value=0),

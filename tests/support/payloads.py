@@ -1,48 +1,13 @@
-"""Valid request bodies, for tests to break one field at a time."""
+"""Valid request bodies, for tests to break one field at a time (the bodies live in infra.samples, which the
+bench uses too)."""
 
 from __future__ import annotations
 
-import copy
-import uuid
 from typing import Any
 
-from tests.support.answers import answers_with
+from infra.samples import changed, intake_request, submission
 
-
-def submission(questionnaire: Any, **answer_options: Any) -> dict[str, Any]:
-    return {
-        "submission_id": str(uuid.uuid4()),
-        "answers": answers_with(questionnaire, **answer_options),
-        "contact": {"name": "Anna de Vries", "email": "Anna.de.Vries@Example.nl"},
-        "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
-        "source": {"utm_source": "nieuwsbrief", "utm_medium": "email", "landing_path": "/pijntest"},
-    }
-
-
-def intake_request(**contact: Any) -> dict[str, Any]:
-    return {
-        "request_id": str(uuid.uuid4()),
-        "contact": {"name": "Anna de Vries", "email": "Anna.de.Vries@Example.nl", "phone": "06 12345678", **contact},
-        "preferred_contact": "phone",
-        "preferred_moments": ["weekday_evening", "saturday"],
-        "message": "Ik heb al twee jaar rugpijn.\nBellen kan na 18:00.",
-        "consent": {"contact": True, "version": "consent-v1"},
-    }
-
-
-def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A deep copy of ``body`` with the dotted ``path`` set to ``value`` (or removed when value is ...)."""
-    result = copy.deepcopy(body)
-    *parents, last = path.split(".")
-    target = result
-    for part in parents:
-        target = target[part]
-    if value is ...:
-        del target[last]
-    else:
-        target[last] = value
-    return result
-
+__all__ = ["BAD_CONTACTS", "bad_contact_cases", "changed", "intake_request", "submission"]
 
 # A contact every form refuses, as (dotted path, value); ``...`` leaves the field out.
 BAD_CONTACTS: list[tuple[str, Any]] = [
