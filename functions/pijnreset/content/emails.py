@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import css_inline
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError, load_yaml
+from pijnreset.content.loader import ContentError, read_model
 from pijnreset.content.wording import forbidden_phrases_in
 
 TEXT_WIDTH = 72
@@ -57,11 +56,7 @@ class RenderedEmail:
 class EmailTemplates:
     def __init__(self, templates_dir: Path) -> None:
         self.directory = templates_dir / "email"
-        try:
-            raw = load_yaml((self.directory / "emails.yaml").read_text(encoding="utf-8"))
-            self.catalog = EmailCatalog.model_validate(raw)
-        except (OSError, yaml.YAMLError, ValueError) as error:
-            raise ContentError(f"{self.directory / 'emails.yaml'}: {error}") from error
+        self.catalog = read_model(self.directory / "emails.yaml", EmailCatalog)
         self._environment = Environment(
             loader=FileSystemLoader(self.directory),
             # HTML escapes every value; the plain-text part must not (it would show "&amp;").

@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError, load_yaml
+from pijnreset.content.loader import ContentError, read_model
 from pijnreset.content.wording import forbidden_phrases_in
 
 
@@ -31,11 +30,7 @@ class PageCatalog(BaseModel):
 class Pages:
     def __init__(self, templates_dir: Path, brand: str, disclaimer: str) -> None:
         directory = templates_dir / "pages"
-        try:
-            raw = load_yaml((directory / "pages.yaml").read_text(encoding="utf-8"))
-            self.catalog = PageCatalog.model_validate(raw)
-        except (OSError, yaml.YAMLError, ValueError) as error:
-            raise ContentError(f"{directory / 'pages.yaml'}: {error}") from error
+        self.catalog = read_model(directory / "pages.yaml", PageCatalog)
         found = forbidden_phrases_in(p for page in self.catalog.pages.values() for p in [page.title, *page.paragraphs])
         if found:
             raise ContentError(f"{directory}: forbidden wording {found}")
