@@ -73,3 +73,23 @@ def test_the_form_shows_the_429_at_its_top_and_does_not_wait_an_hour_to_retry(
     expect(visitor.alert()).to_be_focused()
     assert len(visitor.submitted_bodies()) == 1, "no automatic retry: the wait is far longer than a visitor's"
     expect(visitor.page.get_by_label("Je naam")).to_have_value("Anna de Vries")  # nothing typed is lost
+
+
+def test_the_privacy_form_shows_the_apis_429_message_rather_than_its_own_busy_text(visitor: PijntestPage, demo):
+    from tests.e2e.test_privacy_in_browser import an_address, open_privacy_form
+
+    privacy = open_privacy_form(visitor, demo.page_url)
+    answer_posts(
+        visitor.page,
+        demo,
+        "/privacy/erase",
+        [gateway_answer(demo, 429, "rate_limited", headers={"Retry-After": "900"})],
+    )
+    address = an_address()
+    privacy.email().fill(address)
+    privacy.send_button().click()
+
+    expect(privacy.alert()).to_contain_text(ApiError(429, "rate_limited").body()["message"])
+    expect(privacy.alert()).to_be_focused()
+    expect(privacy.email()).to_have_value(address)
+    assert len(privacy.erase_requests(visitor)) == 1
