@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pijnreset.logic.caps import CapLimits
 from pijnreset.logic.retention import Retention
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class Settings(BaseModel):
     public_api_url: str | None = Field(None, alias="PUBLIC_API_URL", pattern=r"^https?://")
     brand_name: str = Field("Pijn Reset Methode", alias="BRAND_NAME", min_length=1, max_length=64)
     followup_sequence: str = Field("sequence-v1", alias="FOLLOWUP_SEQUENCE")
+    # The caps of the form functions (logic/caps.py; template parameters, see docs/front-door.md):
+    email_cap_per_address: int = Field(5, alias="EMAIL_CAP_PER_ADDRESS", ge=1, le=1000)
+    client_requests_per_hour: int = Field(30, alias="CLIENT_REQUESTS_PER_HOUR", ge=1, le=1_000_000)
+    ses_daily_quota: int = Field(50_000, alias="SES_DAILY_QUOTA", ge=1)
+    form_email_quota_percent: int = Field(50, alias="FORM_EMAIL_QUOTA_PERCENT", ge=1, le=100)
 
     @property
     def queue_url(self) -> str:
@@ -73,6 +79,14 @@ class Settings(BaseModel):
                 "intake": self.intake_retention_days,
                 "replay": self.idempotency_days,
             }
+        )
+
+    def cap_limits(self) -> CapLimits:
+        """The daily ceiling is the forms' share of the SES quota: the rest stays for follow-ups and retries."""
+        return CapLimits(
+            per_address_per_day=self.email_cap_per_address,
+            per_client_per_hour=self.client_requests_per_hour,
+            daily_emails=max(1, self.ses_daily_quota * self.form_email_quota_percent // 100),
         )
 
     def content(self) -> Content:

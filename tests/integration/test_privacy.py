@@ -128,7 +128,10 @@ def test_an_erasure_request_for_an_unknown_address_gets_the_same_answer_and_the_
     calls_unknown = list(aws_calls.calls)
     assert (known.status, unknown.status) == (202, 202)
     assert known.body == unknown.body
-    assert calls_known == calls_unknown == [("dynamodb", "TransactWriteItems")]
+    # The client's hourly bound first, in a call of its own that never depends on the address (dal/caps.py);
+    # the caps' key may come from SSM on the function's first call.
+    assert [call for call in calls_known if call[0] != "ssm"] == [call for call in calls_unknown if call[0] != "ssm"]
+    assert calls_unknown == [("dynamodb", "UpdateItem"), ("dynamodb", "TransactWriteItems")]
     pollers.drain()
     assert [e["to"] for e in outbox() if "verwijderen" in e["subject"]] == ["Anna de Vries <anna.de.vries@example.nl>"]
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from pijnreset.dal.caps import CapState, learn, with_caps
 from pijnreset.logic.due import due_keys
 from pijnreset.timestamps import iso
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     # the request models with email-validator, which only the form functions need.
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from pijnreset.logic.caps import CapPlan
     from pijnreset.logic.intake import NewIntake
     from pijnreset.logic.submission import ConsentProof, NewSubmission
 
@@ -46,7 +48,8 @@ if TYPE_CHECKING:
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
 OPEN_INTAKES = "INTAKE#open"
-_TRANSACTION_ATTEMPTS = 3
+# Up to 3 for a conflicting or renewed write, one more for a request over a cap (dal/caps.py).
+_TRANSACTION_ATTEMPTS = 4
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -82,6 +85,7 @@ def latest_submission_sk(lead: dict[str, Any]) -> str | None:
 @dataclass(frozen=True)
 class Recorded:
     body: dict[str, Any]
+    capped: tuple[str, ...] = ()  # what the caps held back or reported (CapState.report)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,13 @@ class Replayed:
 @dataclass(frozen=True)
 class Conflict:
     pass
+
+
+@dataclass(frozen=True)
+class Limited:
+    """The client is over its hourly bound (logic/caps.py): nothing was written."""
+
+    retry_after: int
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
@@ -118,20 +129,23 @@ class LeadsTable:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
-    def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict:
+    def record_submission(
+        self, new: NewSubmission, caps: CapPlan | None = None
+    ) -> Recorded | Replayed | Conflict | Limited:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new)
+        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new, caps)
 
-    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict:
+    def record_intake(self, new: NewIntake, caps: CapPlan | None = None) -> Recorded | Replayed | Conflict | Limited:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new)
+        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new, caps)
 
     def _write_once(
         self,
         transaction: Callable[[_New, bool], list[dict[str, Any]]],
         replay_pk: str,
         new: _New,
-    ) -> Recorded | Replayed | Conflict:
+        caps: CapPlan | None = None,
+    ) -> Recorded | Replayed | Conflict | Limited:
         """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
         whose second is the lead, or recognises a replay.
 
@@ -139,12 +153,18 @@ class LeadsTable:
         stored record in the same call, so a replay costs no extra read either. The lead's condition fails
         only when its profile is past its TTL but not yet deleted: then the profile is written anew, so that
         nothing of the expired one (its triage, flags, opt-in) comes back to life.
+
+        ``caps``: the counters the transaction also counts in; a client over its bound is refused (Limited), an
+        email over its cap is left out (dal/caps.py).
         """
         renew_lead = False
+        state = CapState()
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
+            items = transaction(new, renew_lead)
+            capped = with_caps(self.table_name, items, caps, state) if caps is not None else None
             try:
-                self._client.transact_write_items(TransactItems=transaction(new, renew_lead))  # type: ignore[arg-type]
-                return Recorded(new.response_body)
+                self._client.transact_write_items(TransactItems=capped.items if capped else items)  # type: ignore[arg-type]
+                return Recorded(new.response_body, state.report)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
@@ -153,9 +173,14 @@ class LeadsTable:
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
                     return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
+                verdict = learn([dict(reason) for reason in reasons], capped, caps, state) if capped and caps else None
+                if verdict == "limited":
+                    return Limited(caps.retry_after if caps else 1)
                 if len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and attempt < _TRANSACTION_ATTEMPTS:
                     renew_lead = not renew_lead  # expired profile: replace it (or, if renewed meanwhile, update)
                     continue
+                if verdict == "again" and attempt < _TRANSACTION_ATTEMPTS:
+                    continue  # without the emails over a cap
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise

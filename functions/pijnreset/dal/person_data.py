@@ -6,12 +6,13 @@ intakes (keyed by the client's ids) and, perhaps, a suppression marker keyed by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 
+from pijnreset.dal.caps import CapState, count_client, with_caps
 from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, suppression_key, to_item
 from pijnreset.logic.erasure import link_still_open
 from pijnreset.logic.retention import live
@@ -19,6 +20,8 @@ from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from pijnreset.logic.caps import CapPlan
 
 _BATCH = 25
 
@@ -33,6 +36,10 @@ class PersonData:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
+
+    def count_client(self, caps: CapPlan) -> bool:
+        """Counts an erasure request against its client's hourly bound; False when the client is over it."""
+        return count_client(self._client, self.table_name, caps)
 
     def items(self, lead_id: str, now: datetime | None = None) -> list[dict[str, Any]]:
         """Every item of the person; with ``now``, only those still live (an export), else all (erasure)."""
@@ -78,35 +85,45 @@ class PersonData:
             return Erasure(len(doomed), "marketing")
         return Erasure(len(doomed), marker.get("scope") if marker else None)
 
-    def request_erasure(self, lead_id: str, job: dict[str, Any], now: datetime) -> bool:
-        """Writes the erasure-confirmation email job, only if the person is known: one call either way."""
+    def request_erasure(
+        self, lead_id: str, job: dict[str, Any], now: datetime, caps: CapPlan | None = None
+    ) -> Literal["sent", "ignored", "capped"]:
+        """Writes the erasure-confirmation email job, only if the person is known: one call either way.
+
+        ``caps``: the job also counts against its mailbox's daily cap and the daily ceiling, in the same call;
+        past either nothing is written ("capped"). The client's own bound is counted before, by the handler.
+        """
+        items: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": self.table_name,
+                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "ConditionExpression": "attribute_exists(pk)"
+                    " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
+                    "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": to_item(job),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        if caps is not None:
+            # Counted against the ceiling itself: no second call to learn that the count is only near it.
+            items = with_caps(self.table_name, items, replace(caps, client=None), CapState(near=True)).items
         try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self.table_name,
-                            "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
-                            "ConditionExpression": "attribute_exists(pk)"
-                            " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
-                            "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_item(job),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except self._client.exceptions.TransactionCanceledException as error:
             reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons[:2]:
+                return "ignored"  # unknown address, or a confirmation already went out this hour
             if "ConditionalCheckFailed" in reasons:
-                return False  # unknown address, or a confirmation already went out this hour
+                return "capped"  # the mailbox's cap or the daily ceiling
             raise  # throttled or conflicting: the client retries (503), known address or not
-        return True
+        return "sent"
 
     def _partition(self, pk: str) -> Any:
         pages = self._client.get_paginator("query").paginate(

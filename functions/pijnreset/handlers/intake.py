@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.caps import FormCaps, count_capped, rate_limited, rate_limited_response
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import answer_to_bots, conflict
 from pijnreset.api.resolver import (
@@ -16,8 +17,8 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
-from pijnreset.logic.intake import check_intake, plan_intake
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded
+from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
 from pijnreset.observability import logger, metrics
@@ -26,6 +27,7 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
+caps = FormCaps(settings)
 app = build_resolver()
 
 
@@ -38,6 +40,7 @@ app = build_resolver()
                 "Requested (or a replay of the same request): the coach and the visitor get an email", IntakeResponse
             ),
             409: openapi_response("request_id already used with another payload", ErrorResponse),
+            429: rate_limited_response(),
         }
     ),
 )
@@ -52,11 +55,14 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
         raise ApiError(422, "validation_failed", problems)
 
     new = plan_intake(content, request, now, settings.retention())
-    outcome = table.record_intake(new)
+    outcome = table.record_intake(new, caps.plan(app, new.email, INTAKE_EMAIL_KINDS, now))
+    if isinstance(outcome, Limited):
+        raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict("request_id", "IntakeConflict")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="IntakeRequested", unit=MetricUnit.Count, value=1)
+        count_capped(outcome.capped)
         logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact})
     else:
         metrics.add_metric(name="IntakeReplayed", unit=MetricUnit.Count, value=1)

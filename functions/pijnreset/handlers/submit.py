@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.caps import FormCaps, count_capped, rate_limited, rate_limited_response
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import answer_to_bots, conflict
 from pijnreset.api.resolver import (
@@ -16,7 +17,7 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded
 from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import AcceptedResponse, ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
@@ -26,6 +27,7 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
+caps = FormCaps(settings)
 app = build_resolver()
 
 
@@ -38,6 +40,7 @@ app = build_resolver()
             201: openapi_response("Scored and stored", SubmitResponse),
             202: openapi_response("Accepted without a result (screened out)", AcceptedResponse),
             409: openapi_response("submission_id already used with another payload", ErrorResponse),
+            429: rate_limited_response(),
         }
     ),
 )
@@ -52,11 +55,14 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
         raise ApiError(422, "validation_failed", problems)
 
     new = plan_submission(content, request, now, settings.retention())
-    outcome = table.record_submission(new)
+    outcome = table.record_submission(new, caps.plan(app, new.email, new.email_kinds, now))
+    if isinstance(outcome, Limited):
+        raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict("submission_id", "SubmissionConflict")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
+        count_capped(outcome.capped)
         metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)
         if new.result.category:
             metrics.add_metric(name=f"Category_{new.result.category}", unit=MetricUnit.Count, value=1)
