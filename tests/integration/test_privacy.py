@@ -104,7 +104,7 @@ def test_an_unsubscribed_person_keeps_only_a_hashed_marketing_marker(api, poller
     api.post("/pijntest", json_body=changed(submission(questionnaire), "consent.marketing", True))
     pollers.drain()
     (confirmation,) = [e for e in outbox() if "/confirm?token=" in e["text"]]
-    assert api.get(action_links(confirmation)["/confirm"]).status == 200
+    assert api.post(action_links(confirmation)["/confirm"]).status == 200
     from tests.integration.test_consent_lifecycle import _token
 
     assert api.post(f"/unsubscribe?token={_token('unsubscribe')}").status == 200

@@ -111,7 +111,7 @@ def make(content, questionnaire):
             links=EmailLinks(
                 "https://www.pijnresetcoach.nl/pijntest",
                 "https://api.example.nl",
-                lambda purpose, lead_id, expires: f"{purpose}-{lead_id}-{expires}",
+                lambda purpose, lead_id, expires, ref=None: f"{purpose}-{lead_id}-{expires}-{ref}",
             ),
             pacer=pacer or Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
             claim_stale=timedelta(minutes=2),

@@ -76,6 +76,8 @@ def _built(kind, scenario, content, questionnaire):
     if scenario not in (None, NO_PIJNTEST):
         result = score(content, answers_with(questionnaire, **SCENARIOS[scenario]))
         submission = {"result": result.model_dump(mode="json"), "created_at": "2026-11-26T09:00:00.000Z"}
+    if kind == "optin_confirm":  # its link names the submission whose opt-in it confirms
+        submission = {"submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d", "created_at": "2026-11-26T09:00:00.000Z"}
     data = JobData(
         job={"kind": kind},
         lead={"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32},
