@@ -233,7 +233,8 @@ def mark_intake_done(args: argparse.Namespace, stack: Stack) -> int:
     if not wanted:
         raise CliError("geef het id van de aanvraag")
     store = OpenIntakes(stack.table_name, stack.dynamodb)
-    matches = [intake for intake in store.list() if intake["request_id"].startswith(wanted)]
+    open_intakes = store.list()
+    matches = [intake for intake in open_intakes if intake["request_id"].startswith(wanted)]
     if not matches:
         raise CliError(f"geen open aanvraag met id {args.id!r} (al afgehandeld?)")
     if len(matches) > 1:
@@ -244,7 +245,7 @@ def mark_intake_done(args: argparse.Namespace, stack: Stack) -> int:
     # Another open intake of the same person keeps the follow-ups paused until it is handled too.
     others = [
         int(other["expires_at"])
-        for other in store.list()
+        for other in open_intakes
         if other["lead_id"] == intake["lead_id"] and other["request_id"] != intake["request_id"]
     ]
     genuine = not args.not_genuine
