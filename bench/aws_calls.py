@@ -200,12 +200,14 @@ class Scenarios:
             json.dumps(self.submission(email, marketing)).encode(),
         )
         assert answer.status == 201, answer.body
+        self.submission_id = json.loads(answer.body)["submission_id"]  # what a confirm link names
         return email, lead_id_for(email)
 
     def token(self, purpose: Any, lead_id: str) -> str:
         from pijnreset.logic.tokens import sign
 
-        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600)
+        ref = self.submission_id if purpose == "confirm" else None
+        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600, ref)
 
     def job(self, lead_id: str, kind: str = "result") -> dict[str, Any]:
         from infra.aws import moto_client
@@ -240,7 +242,7 @@ class Scenarios:
             return self.http("POST", "/privacy/erase", {"email": self.person()[0]})
 
         def confirm() -> tuple[str, dict[str, Any]]:
-            return self.http("GET", f"/confirm?token={self.token('confirm', self.person(marketing=True)[1])}")
+            return self.http("POST", f"/confirm?token={self.token('confirm', self.person(marketing=True)[1])}")
 
         def unsubscribe() -> tuple[str, dict[str, Any]]:
             return self.http("POST", f"/unsubscribe?token={self.token('unsubscribe', self.person(True)[1])}")
@@ -281,7 +283,7 @@ class Scenarios:
             "POST /pijntest (new, marketing)": marketing,
             "POST /intake": intake,
             "POST /privacy/erase": erase_request,
-            "GET /confirm": confirm,
+            "POST /confirm": confirm,
             "POST /unsubscribe": unsubscribe,
             "POST /privacy/erase/confirm": erase,
             "relay: 1 email job": relay,

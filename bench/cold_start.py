@@ -157,7 +157,7 @@ class Fixtures:
             "IntakeFunction": lambda: self.http("POST", "/intake", self.intake()),
             "OutboxRelayFunction": self.stream_event,
             "EmailSenderFunction": self.queue_event,
-            "ConfirmFunction": lambda: self.http("GET", f"/confirm?token={self.token('confirm', marketing=True)}"),
+            "ConfirmFunction": lambda: self.http("POST", f"/confirm?token={self.token('confirm', marketing=True)}"),
             "UnsubscribeFunction": lambda: self.http("POST", f"/unsubscribe?token={self.token('unsubscribe')}"),
             "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", {"email": self.person()[0]}),
             "EraseFunction": lambda: self.http("POST", self.erase_link()),
@@ -189,13 +189,15 @@ class Fixtures:
         )
         assert answer.status == 201, answer.body
         email = body["contact"]["email"]
+        self.submission_id = str(body["submission_id"])  # what a confirm link names
         return email, lead_id_for(email)
 
     def token(self, purpose: Any, marketing: bool = False) -> str:
         from pijnreset.logic.tokens import sign
 
         _, lead_id = self.person(marketing=marketing or purpose == "unsubscribe")
-        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600)
+        ref = self.submission_id if purpose == "confirm" else None
+        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600, ref)
 
     def http(self, method: str, target: str, body: Any = None) -> dict[str, Any]:
         return http_event(self.gateway.functions, method, target, body)

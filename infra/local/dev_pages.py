@@ -35,7 +35,8 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
   <h2>{html.escape(email["subject"])}</h2>
   <table class="headers">{headers}</table>
   <div class="parts">
-    <iframe title="HTML part" sandbox="" srcdoc="{html.escape(email["html"], quote=True)}"></iframe>
+    <iframe title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox"
+            srcdoc="{html.escape(_links_open_a_tab(email["html"]), quote=True)}"></iframe>
     <pre>{html.escape(email["text"])}</pre>
   </div>
 </section>"""
@@ -58,6 +59,13 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
 {"".join(sections) or "<p>No email sent yet. Take the Pijntest, then reload.</p>"}
 </body></html>"""
     return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], page.encode())
+
+
+def _links_open_a_tab(email_html: str) -> str:
+    """The email's HTML with its links opening in a tab of their own: a page behind a link (confirm,
+    unsubscribe, erase) has a button that posts a form, which a sandboxed frame could not send. No scripts
+    run in the frame still."""
+    return '<base target="_blank">' + email_html
 
 
 def sns_event(topic_arn: str, message: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 
 import requests
 
 from tests.support.answers import answers_with
 from tests.support.local_stack import local_stack
+from tests.support.stack_state import items
 
 
 def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questionnaire):
@@ -139,7 +142,14 @@ def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_out
         }
         assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
         (confirmation,) = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"])
-        page = requests.get(f"{stack.url}{action_links(confirmation)['/confirm']}", timeout=10)
+        link = action_links(confirmation)["/confirm"]
+        before = items(stack.moto_endpoint)
+        page = requests.get(f"{stack.url}{link}", timeout=10)
+        assert page.status_code == 200
+        assert "Ja, bevestig mijn aanmelding" in page.text, "opening the link (a scanner does) shows a button"
+        assert items(stack.moto_endpoint) == before, "and changes nothing"
+        (action,) = re.findall(r'<form method="post" action="([^"]+)"', page.text)
+        page = requests.post(f"{stack.url}{html.unescape(action)}", data="List-Unsubscribe=One-Click", timeout=10)
         assert page.status_code == 200
         assert "Je aanmelding is bevestigd" in page.text
 
@@ -158,3 +168,34 @@ def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_out
         assert len(stack.emails()) == sent
         assert stack.stop() == 0
     assert "eva@example.nl" not in "".join(stack.output)
+
+
+def test_an_older_confirm_link_is_refused_over_http_once_a_newer_opt_in_was_asked_for(questionnaire):
+    from tests.support.links import action_links
+
+    def opt_in() -> None:
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_with(questionnaire, item_value=1),
+            "contact": {"name": "Fleur", "email": "fleur@example.nl"},
+            "consent": {"health_data": True, "marketing": True, "version": "consent-v1"},
+        }
+        assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+
+    with local_stack() as stack:
+        opt_in()
+        (first,) = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"])
+        opt_in()
+        both = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"], count=2)
+        (newer,) = [email for email in both if email["id"] != first["id"]]
+        before = items(stack.moto_endpoint)
+        refused = requests.post(f"{stack.url}{action_links(first)['/confirm']}", timeout=10)
+        assert refused.status_code == 409
+        assert "Deze link is vervangen door een nieuwere" in refused.text
+        assert items(stack.moto_endpoint) == before
+        confirmed = requests.post(f"{stack.url}{action_links(newer)['/confirm']}", timeout=10)
+        assert confirmed.status_code == 200
+        assert "Je aanmelding is bevestigd" in confirmed.text
+        outbox = requests.get(f"{stack.url}/_dev/outbox.html", timeout=10).text
+        assert "&lt;base target=&quot;_blank&quot;&gt;" in outbox, "the outbox's links open the page with the button"
+        assert stack.stop() == 0

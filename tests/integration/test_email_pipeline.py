@@ -351,17 +351,17 @@ def test_the_see_gp_email_leads_with_the_banner_and_changes_the_invitation(api, 
     assert "Plan een intakegesprek</a>" not in email["html"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    ['<script>alert("x")</script> Anna', "<b>Anna</b> & <i>Bram</i>", "😀" * 100],
-)
+# Markup in a name is refused at the door now (tests/unit/test_names.py); what a name may hold still renders
+# escaped and stays inside the To header.
+@pytest.mark.parametrize("name", ["O'Brien-de Vries", "Zoë D’Angelo", "Ä" * 100])
 def test_a_visitor_name_renders_escaped_and_stays_inside_the_to_header(api, pollers, outbox, questionnaire, name):
+    import html
+
     api.post("/pijntest", json_body=changed(submission(questionnaire), "contact.name", name))
     pollers.drain()
     (email,) = outbox()
-    assert "<script>" not in email["html"]
-    assert "<b>Anna</b>" not in email["html"]
-    assert "&lt;" in email["html"] or "😀" in email["html"]
+    assert f"Hoi {name}," in html.unescape(email["html"])
+    assert f"Hoi {name}," in email["text"]
     headers = dict(email["headers"])
     assert set(headers) == {"From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
     assert headers["Subject"] == "Je uitslag van de Pijntest"

@@ -27,7 +27,7 @@ def test_submit_confirm_follow_up_unsubscribe_erase_leaves_nothing_and_logs_noth
     assert api.post("/pijntest", json_body=body).status == 201
     pollers.drain()
     (confirmation,) = [e for e in outbox() if "/confirm?token=" in e["text"]]
-    assert api.get(action_links(confirmation)["/confirm"]).status == 200
+    assert api.post(action_links(confirmation)["/confirm"]).status == 200
 
     run_schedule(days=1.01)
     pollers.drain()

@@ -23,6 +23,11 @@ BAD_CONTACTS: list[tuple[str, Any]] = [
     ("contact.name", "Anna\nde Vries"),
     ("contact.name", "Anna\x00"),
     ("contact.name", "Anna \u202eseirV ed"),
+    ("contact.name", "Bezoek www.pijnreset-herstel.example/login"),
+    ("contact.name", "anna@example.nl"),
+    ("contact.name", "=?utf-8?b?QW5uYQ0KWC1JOiAx?="),  # an RFC 2047 encoded word: "Anna\r\nX-I: 1"
+    ("contact.name", "Anna, Bram"),
+    ("contact.name", "Anna2"),
 ]
 
 

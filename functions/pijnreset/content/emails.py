@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pijnreset.content.loader import ContentError, read_model
 from pijnreset.content.wording import forbidden_phrases_in
+from pijnreset.logic.characters import without_bidi_controls
 
 TEXT_WIDTH = 72
 
@@ -65,6 +67,9 @@ class EmailTemplates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Every value printed, visitor text included, loses its bidi controls: the request models refuse
+            # them, this covers what was stored before they did.
+            finalize=_shown,
         )
         self._environment.filters["wrap"] = lambda text: textwrap.fill(str(text), TEXT_WIDTH)
         self._environment.filters["bullet"] = lambda text: textwrap.fill(
@@ -72,6 +77,7 @@ class EmailTemplates:
         )
         self._environment.filters["lines_html"] = _lines_html
         self._environment.filters["quote"] = _quote
+        self._environment.filters["mailto"] = mailto_url
         self._inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
         self._check()
 
@@ -108,6 +114,18 @@ class EmailTemplates:
             category=spec.category,
             version=self.catalog.version,
         )
+
+
+def _shown(value: Any) -> Any:
+    """A value as printed; str.translate on Markup gives Markup, so what a filter marked safe stays so."""
+    return without_bidi_controls(value) if isinstance(value, str) else value
+
+
+def mailto_url(email: str) -> str:
+    """A ``mailto:`` URL for one address (RFC 6068): the local part percent-encoded, so that "?", "&", "%" or
+    "#", which an address may hold, cannot add recipients or headers (``?cc=...``) to the coach's reply."""
+    local, _, domain = str(email).rpartition("@")
+    return f"mailto:{quote(local, safe='')}@{quote(domain, safe='.')}"
 
 
 def _lines_html(text: str) -> Markup:

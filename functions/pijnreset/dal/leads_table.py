@@ -276,6 +276,9 @@ class LeadsTable:
                 "triage": new.result.triage,
                 "category": new.result.category,
                 "versions": result["versions"],
+                # This test's own name: its result email greets by it; the lead's name changes only when an
+                # action from the person's mailbox confirms it (see _lead_write).
+                "name": new.name,
                 "source": new.source,
                 "started_at": new.started_at,
                 "created_at": created,
@@ -293,9 +296,17 @@ class LeadsTable:
             "latest_triage": new.result.triage,
         }
         if new.marketing_requested:
-            lead["marketing_requested_at"] = created
+            # The one opt-in request a confirm link can confirm (its token names this submission), and the
+            # name the confirmation makes the lead's verified name.
+            lead |= {
+                "marketing_requested_at": created,
+                "marketing_request_id": new.submission_id,
+                "marketing_request_name": new.name,
+            }
         if new.result.triage == "urgent":
-            lead["urgent_flag_at"] = created
+            # Unverified: shown to the coach as such, and it pauses marketing email (logic/email_policy.py).
+            # The verified urgent_flag_at is set only from a verified action (the coach's ``pijnreset verify``).
+            lead["unverified_urgent_at"] = created
         return [
             self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
             self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
@@ -333,8 +344,12 @@ class LeadsTable:
         refs = {"intake_sk": intake_sk, "with_latest_submission": True}
         return [
             self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
-            # Asking for an intake stops the follow-up emails: the scheduler skips leads that carry this.
-            self._lead_write(new, created, {"intake_requested_at": created}, count="intake_count", renew=renew_lead),
+            # An open intake pauses the follow-up emails until the coach marks it handled (then, if genuine,
+            # they stop for good: ``intake_requested_at``), at most until the intake expires. Anyone can send
+            # this form with anyone's address, so the request alone must not stop them for good.
+            self._lead_write(
+                new, created, {"open_intake_until": new.expires_at}, count="intake_count", renew=renew_lead
+            ),
             intake,
             self._consent_put(
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
@@ -347,6 +362,10 @@ class LeadsTable:
     ) -> dict[str, Any]:
         """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
 
+        Only what a form may claim without proof: the address (it is the key), pointers to the latest
+        request and pending, unverified values. The name, the urgent flag and the follow-up stop of the lead
+        change only from verified actions (the confirm link, the coach's CLI), never from here.
+
         ``renew``: the profile is past its TTL (DynamoDB deletes such items up to days later) and is replaced
         whole, on condition that it still is: a concurrent request may have renewed it meanwhile.
         """
@@ -355,17 +374,16 @@ class LeadsTable:
             "entity": "lead",
             "lead_id": new.lead_id,
             "email": new.email,
-            "#name": new.name,
             "updated_at": created,
             **extra,
             "expires_at": new.expires_at,
         }
         if renew:
-            profile = {name.lstrip("#"): value for name, value in assignments.items()}
+            profile = dict(assignments)
             item = {**_key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
-        values = {f":{name.lstrip('#')}": value for name, value in assignments.items()}
-        sets = [f"{name} = :{name.lstrip('#')}" for name in assignments]
+        values = {f":{name}": value for name, value in assignments.items()}
+        sets = [f"{name} = :{name}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
         return {
             "Update": {
@@ -373,7 +391,6 @@ class LeadsTable:
                 "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
                 "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
-                "ExpressionAttributeNames": {"#name": "name"},
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
         }

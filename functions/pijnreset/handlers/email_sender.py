@@ -35,8 +35,8 @@ email_settings = get_email_settings()
 token_keys = TokenKeys(settings.token_parameter)
 
 
-def sign(purpose: Purpose, lead_id: str, expires_at: int) -> str:
-    return tokens.sign(token_keys.current(), purpose, lead_id, expires_at)
+def sign(purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None) -> str:
+    return tokens.sign(token_keys.current(), purpose, lead_id, expires_at, ref)
 
 
 deliverer = EmailDeliverer(

@@ -134,7 +134,7 @@ class EmailDeliverer:
             if data.lead is None:
                 raise JobNotRenderable("lead or submission gone")
             scheduled_by = confirmation_of(str(job["followup_sk"])) if job.get("followup_sk") else None
-            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression, scheduled_by)
+            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression, scheduled_by, now)
             if reason is not None:
                 raise JobNotRenderable(reason)
             envelope = builder_for(kind)(data, Sending(self.content, self.links, self.identity, now))
