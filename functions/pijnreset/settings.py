@@ -35,6 +35,8 @@ class Settings(BaseModel):
     intake_retention_days: int = Field(365, alias="INTAKE_RETENTION_DAYS", ge=1, le=3650)
     # How long a submission_id is remembered for replays (the record holds the result, so it expires too).
     idempotency_days: int = Field(7, alias="IDEMPOTENCY_DAYS", ge=1, le=365)
+    # How far the table's point-in-time backups reach back: an erasure marker is kept that long (plus a day).
+    backup_recovery_days: int = Field(7, alias="BACKUP_RECOVERY_DAYS", ge=1, le=35)
     # A form sent within this many seconds of opening it was filled in by a bot.
     min_fill_seconds: int = Field(3, alias="MIN_FILL_SECONDS", ge=0, le=600)
     # Only the functions that put email jobs on the queue get this.

@@ -12,6 +12,7 @@ import boto3
 from moto import mock_aws
 
 from infra.aws import around_api_calls, moto_client
+from infra.local import ses_suppression
 from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
@@ -20,7 +21,7 @@ TEST_TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"
 
 @contextmanager
 def template_on_moto() -> Iterator[Resolver]:
-    with mock_aws():
+    with mock_aws(), ses_suppression.emulated():
         resolver = Resolver(load_template())
         create_resources(moto_client, resolver)
         # A fixed key: handlers cache it for minutes, across tests.
