@@ -24,7 +24,7 @@ def ses_event(stack, api):
     from infra.local.dev_pages import ses_notification, sns_event
 
     function = next(f for f in api.gateway.functions if f.logical_id == "SesEventsFunction")
-    topic = next(value for (_, attribute), value in stack.attributes.items() if attribute == "TopicArn")
+    topic = stack.attributes[("SesEventsTopic", "TopicArn")]
 
     def deliver(message):
         body = message if isinstance(message, dict) else None
@@ -205,7 +205,7 @@ def test_a_hard_bounce_for_several_recipients_suppresses_each_for_all_email(
             "bouncedRecipients": [{"emailAddress": EMAIL}, {"emailAddress": "nobody-we-know@example.nl"}],
             "future": "fields",
         },
-        "mail": {"destination": [EMAIL]},
+        "mail": {"destination": [EMAIL], "tags": {"ses:configuration-set": [os.environ["SES_CONFIGURATION_SET"]]}},
     }
     counts = ses_event(message)
     assert counts["SesBounceSuppressed"] == 2
