@@ -16,7 +16,9 @@ from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
 
 settings = get_settings()
-views = pages(settings.templates, settings.brand_name, settings.content().disclaimer.text)
+views = pages(
+    settings.templates, settings.brand_name, settings.content().disclaimer.text, settings.backup_recovery_days
+)
 keys = TokenKeys(settings.token_parameter)
 people = PersonData(settings.table_name, backup_days=settings.backup_recovery_days, ses=SesSuppressionList())
 app = page_resolver(views)
