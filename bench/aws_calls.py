@@ -273,7 +273,7 @@ class Scenarios:
             from infra.local.dev_pages import ses_notification, sns_event
 
             return "SesEventsFunction", sns_event(
-                "arn:aws:sns:eu-west-1:123456789012:t", ses_notification("bounce", self.person()[0])
+                os.environ["SES_EVENTS_TOPIC_ARN"], ses_notification("bounce", self.person()[0])
             )
 
         return {

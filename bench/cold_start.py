@@ -231,9 +231,7 @@ class Fixtures:
         from infra.local.dev_pages import ses_notification, sns_event
 
         email, _ = self.person()
-        topic = next(
-            value for (_, attribute), value in self.stack.resolver.attributes.items() if attribute == "TopicArn"
-        )
+        topic = self.stack.resolver.attributes[("SesEventsTopic", "TopicArn")]
         return sns_event(topic, ses_notification("bounce", email))
 
 

@@ -76,7 +76,8 @@ def http_event(functions: Any, method: str, target: str, body: Any = None) -> di
 
 
 def stream_event(job: dict[str, Any]) -> dict[str, Any]:
-    """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item)."""
+    """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item): keys
+    only, as the table's stream carries."""
     import time
     import uuid
 
@@ -89,10 +90,9 @@ def stream_event(job: dict[str, Any]) -> dict[str, Any]:
         "dynamodb": {
             "ApproximateCreationDateTime": int(time.time()),
             "Keys": {"pk": job["pk"], "sk": job["sk"]},
-            "NewImage": job,
             "SequenceNumber": str(int(time.time() * 1000)),
             "SizeBytes": 1000,
-            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "StreamViewType": "KEYS_ONLY",
         },
         "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/bench/stream/1",
     }

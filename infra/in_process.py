@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from infra.aws import moto_client
 from infra.functions import shared_environment
+from infra.local import ses_suppression
 from infra.local.stack import LOCAL_CREDENTIALS
 from infra.resources import create_resources, name_locally, seed_token_key
 from infra.template import Resolver, load_template
@@ -30,7 +31,7 @@ def use_template_environment() -> None:
 
 @contextmanager
 def template_on_moto() -> Iterator[Resolver]:
-    with mock_aws():
+    with mock_aws(), ses_suppression.emulated():
         resolver = Resolver(load_template())
         create_resources(moto_client, resolver)
         # A fixed key: handlers cache it for minutes, across tests.

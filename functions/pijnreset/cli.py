@@ -6,6 +6,9 @@
     pijnreset verify --email ADDR    the person replied from this address: it is theirs (their name, flag)
     pijnreset export --email ADDR    every stored item of that person, as JSON (a data subject's request)
     pijnreset erase --email ADDR     delete every item of that person (asks first; --yes does not)
+    pijnreset reapply-erasures --from-table OLD
+                                     after a restore from backup: erase again, in the restored table, everyone
+                                     the erasure markers of the table OLD (the one before the restore) list
 
 Every command finds the leads table itself: ``--table NAME``, or else the ``LeadsTableName`` output of the
 CloudFormation stack ``--stack`` (default: ``stack_name`` in ./samconfig.toml, else "pijnreset").
@@ -34,12 +37,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from pijnreset.dal.intakes import OpenIntakes
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.timestamps import for_people, iso
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 DEFAULT_STACK = "pijnreset"
 SAMCONFIG = Path("samconfig.toml")
@@ -80,6 +85,18 @@ class Stack:
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
         return self.session.client("dynamodb")
+
+    def people(self, table_name: str | None = None) -> PersonData:
+        """The person data of the table (default: the stack's), erasing as the erasure link does: with an
+        erasure marker kept as long as the table's backups reach back, and the address off SES's list."""
+        name = table_name or self.table_name
+        return PersonData(
+            name, self.dynamodb, backup_days=backup_days(self.dynamodb, name), ses=SesSuppressionList(self.sesv2)
+        )
+
+    @cached_property
+    def sesv2(self) -> SESV2Client:
+        return self.session.client("sesv2")
 
 
 Command = Callable[[argparse.Namespace, Stack], int]
@@ -137,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--email", required=True, help="het e-mailadres van de persoon")
     erase.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
     erase.set_defaults(run=erase_person)
+    reapply = commands.add_parser(
+        "reapply-erasures",
+        parents=[common],
+        help="na het terugzetten van een back-up: verwijder opnieuw wie al verwijderd was",
+    )
+    reapply.add_argument(
+        "--from-table",
+        required=True,
+        help="de tabel van vóór het terugzetten (daar staan de verwijdermarkeringen); --table/--stack: de teruggezette",
+    )
+    reapply.set_defaults(run=reapply_erasures)
     return parser
 
 
@@ -307,7 +335,7 @@ def export_person(args: argparse.Namespace, stack: Stack) -> int:
 
 
 def erase_person(args: argparse.Namespace, stack: Stack) -> int:
-    people = PersonData(stack.table_name, stack.dynamodb)
+    people = stack.people()
     lead_id = lead_id_for(args.email)
     found = people.items(lead_id)
     if not [item for item in found if item.get("entity") != "suppression"]:
@@ -328,6 +356,24 @@ def erase_person(args: argparse.Namespace, stack: Stack) -> int:
     }
     print(f"Verwijderd: {erasure.deleted} items{kept.get(erasure.kept_marker or '', '')}.", file=stack.out)
     return 0
+
+
+def reapply_erasures(args: argparse.Namespace, stack: Stack) -> int:
+    markers = PersonData(args.from_table, stack.dynamodb).erasures()
+    done = stack.people().reapply_erasures(markers)
+    print(
+        f"{done.markers} verwijdermarkeringen gelezen; {done.erased} personen opnieuw verwijderd"
+        f" ({done.deleted} items) in {stack.table_name}.",
+        file=stack.out,
+    )
+    return 0
+
+
+def backup_days(dynamodb: DynamoDBClient, table_name: str) -> int:
+    """How far the table's point-in-time backups reach back (35 days, the most, if it does not say)."""
+    description = dynamodb.describe_continuous_backups(TableName=table_name)["ContinuousBackupsDescription"]
+    recovery: Any = description.get("PointInTimeRecoveryDescription", {})
+    return int(recovery.get("RecoveryPeriodInDays") or 35)
 
 
 def _public(intake: dict[str, Any]) -> dict[str, Any]:

@@ -199,3 +199,43 @@ def test_an_older_confirm_link_is_refused_over_http_once_a_newer_opt_in_was_aske
         outbox = requests.get(f"{stack.url}/_dev/outbox.html", timeout=10).text
         assert "&lt;base target=&quot;_blank&quot;&gt;" in outbox, "the outbox's links open the page with the button"
         assert stack.stop() == 0
+
+
+def test_erasure_over_http_leaves_only_hashed_markers_and_a_suppressed_request_reaches_the_coach(questionnaire):
+    """make dev as AWS: keys-only stream (the relay still relays), the erasure marker, SES's list emulated."""
+    from tests.support.links import action_links
+    from tests.support.stack_state import items
+
+    with local_stack() as stack:
+        for name, email in (("Fenna", "fenna@example.nl"), ("Gijs", "gijs@example.nl")):
+            body = {
+                "submission_id": str(uuid.uuid4()),
+                "answers": answers_with(questionnaire, item_value=1),
+                "contact": {"name": name, "email": email},
+                "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+            }
+            assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+        assert len(stack.emails(lambda email: "uitslag" in email["subject"], count=2)) == 2
+
+        assert (
+            requests.post(f"{stack.url}/privacy/erase", json={"email": "fenna@example.nl"}, timeout=10).status_code
+            == 202
+        )
+        (request,) = stack.emails(lambda email: "verwijderen" in email["subject"])
+        done = requests.post(f"{stack.url}{action_links(request)['/privacy/erase/confirm']}", timeout=10)
+        assert done.status_code == 200
+        assert "dagen" in done.text, "the page says how long the backups keep it"
+        left = [item for item in items(stack.moto_endpoint) if "fenna" in str(item).lower()]
+        assert left == [], "no address left anywhere in the table"
+
+        complaint = {"type": "complaint", "email": "gijs@example.nl"}
+        assert requests.post(f"{stack.url}/_dev/ses-event", json=complaint, timeout=10).status_code == 200
+        assert (
+            requests.post(f"{stack.url}/privacy/erase", json={"email": "gijs@example.nl"}, timeout=10).status_code
+            == 202
+        )
+        (notice,) = stack.emails(lambda email: "Verzoek om verwijdering" in email["subject"])
+        assert "coach@" in notice["to"]
+        assert "pijnreset erase --email gijs@example.nl" in notice["text"]
+        assert stack.stop() == 0
+    assert "gijs@example.nl" not in "".join(stack.output)

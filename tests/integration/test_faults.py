@@ -113,7 +113,7 @@ def test_an_erasure_cut_short_by_dynamodb_is_a_503_page_and_the_retry_finishes_i
     assert "Het is even te druk" in response.text
 
     assert api.post(link).status == 200
-    (marker,) = table_items()
+    (marker,) = [item for item in table_items() if item["entity"] != "erasure"]  # and the erasure marker
     assert (marker["entity"], marker["scope"]) == ("suppression", "marketing")
 
 
@@ -139,7 +139,7 @@ def test_an_erasure_whose_deletes_were_cut_short_after_the_lead_went_keeps_the_m
     monkeypatch.setattr(erase.people, "_delete", one_item_then_throttled)
     _assert_unavailable(api.post(link))
     assert api.post(link).status == 200
-    (marker,) = table_items()
+    (marker,) = [item for item in table_items() if item["entity"] != "erasure"]  # and the erasure marker
     assert marker["scope"] == "marketing"
 
 

@@ -10,12 +10,14 @@ Keys (see template.yaml for the table itself):
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
   pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
   pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
+  pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
 Everything of one person shares one partition, so export and erasure are one Query; a replay record
 sits under the client's id so that a retry is recognised whatever address it carries.
 
 The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
 (gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open,
-gsi1sk = <created_at>#<request_id>; marking one handled removes both).
+gsi1sk = <created_at>#<request_id>; marking one handled removes both) and erasure markers (gsi1pk =
+ERASURES, gsi1sk = <erased_at>#<lead_id>), which `pijnreset reapply-erasures` reads after a restore.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
 OPEN_INTAKES = "INTAKE#open"
+ERASURES = "ERASURES"
 # Up to 3 for a conflicting or renewed write, one more for a request over a cap (dal/caps.py).
 _TRANSACTION_ATTEMPTS = 4
 _serializer = TypeSerializer()
@@ -61,6 +64,11 @@ def lead_pk(lead_id: str) -> str:
 def suppression_key(lead_id: str) -> dict[str, str]:
     """The marker that suppresses email to an address: keyed by the address's hash, no PII in it."""
     return {"pk": f"SUPPRESSION#{lead_id}", "sk": "MARKER"}
+
+
+def erasure_key(lead_id: str) -> dict[str, str]:
+    """The marker that an address's data was erased (and when): its hash and a time, nothing else."""
+    return {"pk": f"ERASURE#{lead_id}", "sk": "MARKER"}
 
 
 def request_pk(submission_id: str) -> str:

@@ -82,6 +82,7 @@ class Sending:
     links: EmailLinks
     identity: SenderIdentity
     now: datetime
+    backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
 
 
 def _lead(data: JobData) -> dict[str, Any]:
@@ -127,14 +128,21 @@ def optin_email(data: JobData, sending: Sending) -> Envelope:
     return _to_lead(data, sending, "default", confirm_url=url)
 
 
-def _action_email(purpose: Purpose) -> ContextBuilder:
-    """An email whose point is one signed link (``<purpose>_url`` in the template)."""
+def erase_confirm_email(data: JobData, sending: Sending) -> Envelope:
+    """The erasure link, and what an erasure leaves, where, and for how long."""
+    url = sending.links.action_url("erase", _lead(data)["lead_id"], sending.now)
+    return _to_lead(data, sending, "default", erase_url=url, backup_days=sending.backup_days)
 
-    def build(data: JobData, sending: Sending) -> Envelope:
-        url = sending.links.action_url(purpose, _lead(data)["lead_id"], sending.now)
-        return _to_lead(data, sending, "default", **{f"{purpose}_url": url})
 
-    return build
+def erase_request_coach_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach, for an erasure request from a suppressed address (no link can reach it): the address, the
+    one thing the coach needs to erase it with the CLI; no name, nothing else of the person."""
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"email": _lead(data)["email"], "disclaimer": sending.content.disclaimer.model_dump()},
+    )
 
 
 def marketing_email(data: JobData, sending: Sending) -> Envelope:
@@ -257,7 +265,8 @@ ContextBuilder = Callable[[JobData, Sending], Envelope]
 BUILDERS: dict[str, ContextBuilder] = {
     "result": result_email,
     "optin_confirm": optin_email,
-    "erase_confirm": _action_email("erase"),
+    "erase_confirm": erase_confirm_email,
+    "erase_request_coach": erase_request_coach_email,
     "intake_coach": intake_coach_email,
     "intake_confirmation": intake_confirmation_email,
 }
