@@ -21,7 +21,7 @@ PYTHON313 ?= $(or $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/d
 	$(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.13*/bin/python3.13))))
 BUILD_DIR ?= .aws-sam/build
 
-.PHONY: help setup tools dev test lint typecheck build tools-lock bench openapi clean
+.PHONY: help setup tools chromium dev test lint typecheck build tools-lock bench openapi clean
 
 help:
 	@echo "make dev    - run the whole funnel locally on embedded AWS: API on http://127.0.0.1:3000 (PORT),"
@@ -50,17 +50,23 @@ setup: $(VENV)/.synced
 
 tools: .tools/sam-cli/.synced .tools/checkov/.synced
 
+# Debian's Chromium for the browser tests (Playwright cannot download one here): installed when it is
+# missing and this runs as root with apt-get, else make stops with the one command to run.
+chromium:
+	@$(PYTHON) -m infra.chromium
+
 dev: setup
 	$(BIN)/python -m infra.local
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
 
-test: lint typecheck tools
+test: lint typecheck tools chromium
 	PYTHON313="$(PYTHON313)" $(BIN)/pytest
 
 build: .tools/sam-cli/.synced
@@ -85,4 +91,4 @@ openapi: setup
 	$(BIN)/python -m infra.openapi
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .aws-sam

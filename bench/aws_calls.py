@@ -39,7 +39,7 @@ from bench.support import (
     stream_event,
 )
 
-TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - tests.support.aws's, moto only
+TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - infra.in_process's, moto only
 
 
 def attribute_size(value: dict[str, Any]) -> int:
@@ -183,7 +183,7 @@ class Scenarios:
         return match.function.logical_id, http_event(self.functions.values(), method, target, body)
 
     def submission(self, email: str, marketing: bool = False) -> dict[str, Any]:
-        from tests.support.payloads import changed, submission
+        from infra.samples import changed, submission
 
         body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
         return changed(body, "contact.email", email)
@@ -200,12 +200,14 @@ class Scenarios:
             json.dumps(self.submission(email, marketing)).encode(),
         )
         assert answer.status == 201, answer.body
+        self.submission_id = json.loads(answer.body)["submission_id"]  # what a confirm link names
         return email, lead_id_for(email)
 
     def token(self, purpose: Any, lead_id: str) -> str:
         from pijnreset.logic.tokens import sign
 
-        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600)
+        ref = self.submission_id if purpose == "confirm" else None
+        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600, ref)
 
     def job(self, lead_id: str, kind: str = "result") -> dict[str, Any]:
         from infra.aws import moto_client
@@ -232,17 +234,17 @@ class Scenarios:
             return self.http("POST", "/pijntest", self.submission(f"m-{uuid.uuid4().hex[:8]}@example.nl", True))
 
         def intake() -> tuple[str, dict[str, Any]]:
-            from tests.support.payloads import intake_request
+            from infra.samples import intake_request
 
             return self.http("POST", "/intake", intake_request(email=f"i-{uuid.uuid4().hex[:8]}@example.nl"))
 
         def erase_request() -> tuple[str, dict[str, Any]]:
-            from tests.support.payloads import erasure_request
+            from infra.samples import erasure_request
 
             return self.http("POST", "/privacy/erase", erasure_request(self.person()[0]))
 
         def confirm() -> tuple[str, dict[str, Any]]:
-            return self.http("GET", f"/confirm?token={self.token('confirm', self.person(marketing=True)[1])}")
+            return self.http("POST", f"/confirm?token={self.token('confirm', self.person(marketing=True)[1])}")
 
         def unsubscribe() -> tuple[str, dict[str, Any]]:
             return self.http("POST", f"/unsubscribe?token={self.token('unsubscribe', self.person(True)[1])}")
@@ -273,7 +275,7 @@ class Scenarios:
             from infra.local.dev_pages import ses_notification, sns_event
 
             return "SesEventsFunction", sns_event(
-                "arn:aws:sns:eu-west-1:123456789012:t", ses_notification("bounce", self.person()[0])
+                os.environ["SES_EVENTS_TOPIC_ARN"], ses_notification("bounce", self.person()[0])
             )
 
         return {
@@ -284,7 +286,7 @@ class Scenarios:
             "POST /pijntest (new, marketing)": marketing,
             "POST /intake": intake,
             "POST /privacy/erase": erase_request,
-            "GET /confirm": confirm,
+            "POST /confirm": confirm,
             "POST /unsubscribe": unsubscribe,
             "POST /privacy/erase/confirm": erase,
             "relay: 1 email job": relay,
@@ -297,9 +299,10 @@ class Scenarios:
 
 def measure() -> dict[str, Any]:
     setup_paths()
-    import tests.conftest  # noqa: F401 - the template's environment for the handlers, as in the tests
     from infra.aws import moto_client
-    from tests.support.aws import template_on_moto
+    from infra.in_process import template_on_moto, use_template_environment
+
+    use_template_environment()  # the template's environment for the handlers, as in the tests
 
     rows = []
     with template_on_moto() as stack:

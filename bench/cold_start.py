@@ -158,7 +158,7 @@ class Fixtures:
             "IntakeFunction": lambda: self.http("POST", "/intake", self.intake()),
             "OutboxRelayFunction": self.stream_event,
             "EmailSenderFunction": self.queue_event,
-            "ConfirmFunction": lambda: self.http("GET", f"/confirm?token={self.token('confirm', marketing=True)}"),
+            "ConfirmFunction": lambda: self.http("POST", f"/confirm?token={self.token('confirm', marketing=True)}"),
             "UnsubscribeFunction": lambda: self.http("POST", f"/unsubscribe?token={self.token('unsubscribe')}"),
             "EraseRequestFunction": lambda: self.http("POST", "/privacy/erase", self.erasure()),
             "EraseFunction": lambda: self.http("POST", self.erase_link()),
@@ -170,21 +170,21 @@ class Fixtures:
         return self.makers[logical_id]()
 
     def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
-        from tests.support.challenge import made
-        from tests.support.payloads import changed, submission
+        from infra.challenge import made
+        from infra.samples import changed, submission
 
         body = changed(submission(self.content.questionnaire, item_value=1), "consent.marketing", marketing)
         body["altcha"] = made(key=TOKEN_KEY)  # this stack's own key
         return changed(body, "contact.email", email or f"bench-{uuid.uuid4().hex[:12]}@example.nl")
 
     def intake(self) -> dict[str, Any]:
-        from tests.support.challenge import made
-        from tests.support.payloads import intake_request
+        from infra.challenge import made
+        from infra.samples import intake_request
 
         return {**intake_request(email=f"bench-{uuid.uuid4().hex[:12]}@example.nl"), "altcha": made(key=TOKEN_KEY)}
 
     def erasure(self) -> dict[str, Any]:
-        from tests.support.challenge import made
+        from infra.challenge import made
 
         return {"email": self.person()[0], "altcha": made(key=TOKEN_KEY)}
 
@@ -198,13 +198,15 @@ class Fixtures:
         )
         assert answer.status == 201, answer.body
         email = body["contact"]["email"]
+        self.submission_id = str(body["submission_id"])  # what a confirm link names
         return email, lead_id_for(email)
 
     def token(self, purpose: Any, marketing: bool = False) -> str:
         from pijnreset.logic.tokens import sign
 
         _, lead_id = self.person(marketing=marketing or purpose == "unsubscribe")
-        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600)
+        ref = self.submission_id if purpose == "confirm" else None
+        return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600, ref)
 
     def http(self, method: str, target: str, body: Any = None) -> dict[str, Any]:
         return http_event(self.gateway.functions, method, target, body)
@@ -238,9 +240,7 @@ class Fixtures:
         from infra.local.dev_pages import ses_notification, sns_event
 
         email, _ = self.person()
-        topic = next(
-            value for (_, attribute), value in self.stack.resolver.attributes.items() if attribute == "TopicArn"
-        )
+        topic = self.stack.resolver.attributes[("SesEventsTopic", "TopicArn")]
         return sns_event(topic, ses_notification("bounce", email))
 
 

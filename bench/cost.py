@@ -53,7 +53,7 @@ FREE_EACH_MONTH = {
 TESTS = 10_000
 FUNNEL = {
     "marketing_share": 0.30,  # tick the optional follow-up emails -> an opt-in email
-    "confirm_share": 0.50,  # of those, confirm -> GET /confirm and the follow-up sequence
+    "confirm_share": 0.50,  # of those, confirm -> POST /confirm and the follow-up sequence
     "followup_emails": 3,  # steps in templates/followups/sequence-v1.yaml
     "intake_share": 0.05,  # ask for an intake -> POST /intake and two emails
     "preflights_per_post": 1.0,  # the form's cross-origin POST needs a CORS preflight (cached 10 min)
@@ -96,7 +96,7 @@ def _invocations(funnel: dict[str, float]) -> dict[str, float]:
         "GET /challenge": TESTS + intakes,  # one per form sent: the Pijntest's, then the intake form's
         "POST /pijntest (new)": TESTS - marketing,
         "POST /pijntest (new, marketing)": marketing,
-        "GET /confirm": confirmed,
+        "POST /confirm": confirmed,  # the button on the page GET /confirm shows (which calls no AWS)
         "POST /intake": intakes,
         "relay: 1 email job": emails,
         "send: result email": emails,  # every kind costs what the result email measured

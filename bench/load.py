@@ -29,12 +29,15 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
     setup_paths()
     import requests
 
-    from tests.conftest import LOCAL_CREDENTIALS  # noqa: F401 - the credentials for reading moto
-    from tests.support.local_stack import local_stack
-    from tests.support.payloads import changed, submission
-    from tests.support.stack_state import emails_sent, items, sent_count, settle
+    from infra.in_process import use_template_environment
+    from infra.local.process import local_stack
+    from infra.local.stored import emails_sent, items, sent_count, settle
+    from infra.samples import changed, submission
 
-    with local_stack("--param", "SesMaxSendRate=1000") as stack:
+    use_template_environment()  # the credentials for reading moto, and the settings get_settings() reads
+
+    # The whole run comes from 127.0.0.1, one client to the caps; and its 1,000 addresses are one per request.
+    with local_stack("--param", "SesMaxSendRate=1000", "--param", "ClientRequestsPerHour=100000") as stack:
         questionnaire = requests.get(f"{stack.url}/pijntest", timeout=30).json()
         from pijnreset.settings import get_settings
 
@@ -44,7 +47,7 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
             changed(submission(content.questionnaire, item_value=n % 4), "contact.email", f"load-{n}@example.nl")
             for n in range(submissions)
         ]
-        from tests.support.challenge import over_http
+        from infra.challenge import over_http
 
         for body in bodies:
             body["altcha"] = over_http(stack.url)

@@ -26,7 +26,7 @@ def measure(rounds: int) -> dict[str, Any]:
 
     content = load_content("pijntest-v1", default_templates_dir())
     retention = Retention({"pijntest": 365, "consent": 730, "email": 90, "intake": 365, "replay": 7})
-    from tests.support.challenge import made
+    from infra.challenge import made
 
     spent = SolvedChallenge(challenge="0" * 64, expires_at=int(time.time()) + 1800)  # verified apart: not timed
     rows = []

@@ -43,7 +43,7 @@ def setup_paths() -> None:
 def sample_answers(questionnaire: Any) -> dict[str, dict[str, int | str]]:
     """One realistic answer set per variant: low, medium, high, see_gp, urgent."""
     setup_paths()
-    from tests.support.answers import answers_with
+    from infra.samples import answers_with
 
     return {
         "low": answers_with(questionnaire, item_value=0),
@@ -76,7 +76,8 @@ def http_event(functions: Any, method: str, target: str, body: Any = None) -> di
 
 
 def stream_event(job: dict[str, Any]) -> dict[str, Any]:
-    """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item)."""
+    """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item): keys
+    only, as the table's stream carries."""
     import time
     import uuid
 
@@ -89,10 +90,9 @@ def stream_event(job: dict[str, Any]) -> dict[str, Any]:
         "dynamodb": {
             "ApproximateCreationDateTime": int(time.time()),
             "Keys": {"pk": job["pk"], "sk": job["sk"]},
-            "NewImage": job,
             "SequenceNumber": str(int(time.time() * 1000)),
             "SizeBytes": 1000,
-            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "StreamViewType": "KEYS_ONLY",
         },
         "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/bench/stream/1",
     }
@@ -128,7 +128,7 @@ def open_erase_link(gateway: Any, dynamodb: Any, table: str, email: str, key: st
     from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, sign
     from pijnreset.timestamps import iso
 
-    from tests.support.challenge import made
+    from infra.challenge import made
 
     asked = gateway.handle(
         "POST",

@@ -29,8 +29,12 @@ class _CfnLoader(yaml.SafeLoader):
     pass
 
 
+# The two short forms whose long form has no "Fn::" prefix.
+_BARE_TAGS = {"Ref", "Condition"}
+
+
 def _construct_tag(loader: _CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    name = tag_suffix if tag_suffix in _BARE_TAGS else f"Fn::{tag_suffix}"
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)
         if name == "Fn::GetAtt":

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from infra.functions import shared_environment
-from infra.local.stack import LOCAL_CREDENTIALS
-from infra.resources import name_locally
-from infra.template import Resolver, load_template
+from infra.in_process import use_template_environment
 
 # Before any handler module is imported: they read their settings once, at import.
-os.environ.update(LOCAL_CREDENTIALS)
-os.environ.pop("AWS_ENDPOINT_URL", None)
-os.environ.update(shared_environment(name_locally(Resolver(load_template()))))
+use_template_environment()
 
 
 @pytest.fixture(scope="session")

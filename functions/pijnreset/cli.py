@@ -1,9 +1,14 @@
 """``pijnreset``: the coach's own tool for the deployed stack, run with the coach's own AWS credentials.
 
     pijnreset intakes                the open intake requests, oldest first
-    pijnreset intakes done ID        mark one handled (ID: the request id, or its first characters)
+    pijnreset intakes done ID        mark one handled (ID: the request id, or its first characters); the
+                                     follow-up emails stop for good, or resume with --not-genuine
+    pijnreset verify --email ADDR    the person replied from this address: it is theirs (their name, flag)
     pijnreset export --email ADDR    every stored item of that person, as JSON (a data subject's request)
     pijnreset erase --email ADDR     delete every item of that person (asks first; --yes does not)
+    pijnreset reapply-erasures --from-table OLD
+                                     after a restore from backup: erase again, in the restored table, everyone
+                                     the erasure markers of the table OLD (the one before the restore) list
 
 Every command finds the leads table itself: ``--table NAME``, or else the ``LeadsTableName`` output of the
 CloudFormation stack ``--stack`` (default: ``stack_name`` in ./samconfig.toml, else "pijnreset").
@@ -32,12 +37,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from pijnreset.dal.intakes import OpenIntakes
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.timestamps import for_people, iso
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 DEFAULT_STACK = "pijnreset"
 SAMCONFIG = Path("samconfig.toml")
@@ -51,7 +58,9 @@ _MOMENTS = {
     "saturday": "zaterdag",
 }
 _FLAGS = {"urgent": "URGENT", "see_gp": "huisarts"}
-_LEAD_FLAGS = ("latest_triage", "urgent_flag_at")  # what --json tells of the lead beside each intake
+_UNVERIFIED_URGENT = "URGENT, niet bevestigd"
+# What --json tells of the lead beside each intake: the verified flag, the unverified one, and the verification.
+_LEAD_FLAGS = ("latest_triage", "urgent_flag_at", "unverified_urgent_at", "verified_at")
 _INDENT = " " * 10  # continuation lines start under the time, past the 8-character id
 
 
@@ -76,6 +85,18 @@ class Stack:
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
         return self.session.client("dynamodb")
+
+    def people(self, table_name: str | None = None) -> PersonData:
+        """The person data of the table (default: the stack's), erasing as the erasure link does: with an
+        erasure marker kept as long as the table's backups reach back, and the address off SES's list."""
+        name = table_name or self.table_name
+        return PersonData(
+            name, self.dynamodb, backup_days=backup_days(self.dynamodb, name), ses=SesSuppressionList(self.sesv2)
+        )
+
+    @cached_property
+    def sesv2(self) -> SESV2Client:
+        return self.session.client("sesv2")
 
 
 Command = Callable[[argparse.Namespace, Stack], int]
@@ -109,7 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
     intake_commands = intakes.add_subparsers(dest="intake_command", metavar="ACTION")
     done = intake_commands.add_parser("done", parents=[common], help="markeer een aanvraag als afgehandeld")
     done.add_argument("id", help="het id van de aanvraag, of de eerste tekens ervan (zoals in de lijst)")
+    done.add_argument(
+        "--not-genuine",
+        action="store_true",
+        help="de persoon heeft dit niet zelf aangevraagd: de opvolgmails gaan dan gewoon door",
+    )
     done.set_defaults(run=mark_intake_done)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="de persoon heeft vanaf dit adres gereageerd: neem de naam (en een urgente rode vlag) over",
+    )
+    verify.add_argument("--email", required=True, help="het e-mailadres waarvandaan de persoon reageerde")
+    verify.add_argument("--name", help="de naam zoals de persoon die noemde (anders die van de laatste aanvraag)")
+    verify.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
+    verify.set_defaults(run=verify_person)
 
     export = commands.add_parser("export", parents=[common], help="alle opgeslagen gegevens van één persoon, als JSON")
     export.add_argument("--email", required=True, help="het e-mailadres van de persoon")
@@ -118,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--email", required=True, help="het e-mailadres van de persoon")
     erase.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
     erase.set_defaults(run=erase_person)
+    reapply = commands.add_parser(
+        "reapply-erasures",
+        parents=[common],
+        help="na het terugzetten van een back-up: verwijder opnieuw wie al verwijderd was",
+    )
+    reapply.add_argument(
+        "--from-table",
+        required=True,
+        help="de tabel van vóór het terugzetten (daar staan de verwijdermarkeringen); --table/--stack: de teruggezette",
+    )
+    reapply.set_defaults(run=reapply_erasures)
     return parser
 
 
@@ -180,8 +227,14 @@ def list_intakes(args: argparse.Namespace, stack: Stack) -> int:
     print(f"{len(intakes)} open aanvra{'ag' if len(intakes) == 1 else 'gen'}, oudste eerst:", file=stack.out)
     for intake in intakes:
         lead = leads.get(intake["lead_id"], {})
-        # An urgent red flag at any test outranks what the latest test said.
-        flag = _FLAGS["urgent"] if lead.get("urgent_flag_at") else _FLAGS.get(lead.get("latest_triage", ""), "")
+        # An urgent red flag at any test outranks what the latest test said; one typed into the form by whoever
+        # knew the address (never confirmed from it) is marked so.
+        if lead.get("urgent_flag_at"):
+            flag = _FLAGS["urgent"]
+        elif lead.get("unverified_urgent_at"):
+            flag = _UNVERIFIED_URGENT
+        else:
+            flag = _FLAGS.get(lead.get("latest_triage", ""), "")
         print(file=stack.out)
         print(
             _line(
@@ -208,16 +261,64 @@ def mark_intake_done(args: argparse.Namespace, stack: Stack) -> int:
     if not wanted:
         raise CliError("geef het id van de aanvraag")
     store = OpenIntakes(stack.table_name, stack.dynamodb)
-    matches = [intake for intake in store.list() if intake["request_id"].startswith(wanted)]
+    open_intakes = store.list()
+    matches = [intake for intake in open_intakes if intake["request_id"].startswith(wanted)]
     if not matches:
         raise CliError(f"geen open aanvraag met id {args.id!r} (al afgehandeld?)")
     if len(matches) > 1:
         ids = ", ".join(intake["request_id"] for intake in matches)
         raise CliError(f"meer dan één open aanvraag begint met {args.id!r}: {ids}")
     (intake,) = matches
-    if not store.mark_handled(intake, iso(datetime.now(UTC))):
+    now = datetime.now(UTC)
+    # Another open intake of the same person keeps the follow-ups paused until it is handled too.
+    others = [
+        int(other["expires_at"])
+        for other in open_intakes
+        if other["lead_id"] == intake["lead_id"] and other["request_id"] != intake["request_id"]
+    ]
+    genuine = not args.not_genuine
+    if not store.mark_handled(intake, iso(now), genuine=genuine, still_open_until=max(others, default=None)):
         raise CliError(f"aanvraag {intake['request_id']} was al afgehandeld")
-    print(f"Afgehandeld: {intake['request_id']} ({_printable(intake['name'])}).", file=stack.out)
+    after = "de opvolgmails stoppen" if genuine else "niet zelf aangevraagd, de opvolgmails gaan door"
+    print(f"Afgehandeld: {intake['request_id']} ({_printable(intake['name'])}); {after}.", file=stack.out)
+    return 0
+
+
+# --- verifying an address (a reply the coach received from it) ----------------------------------------------
+def verify_person(args: argparse.Namespace, stack: Stack) -> int:
+    """The coach's verified action: the person replied from this address. Until then (or until they confirm
+    the opt-in link) a form's name and urgent flag stay on that submission or intake (docs/front-door.md).
+
+    The name: ``--name``, else that of the latest submission or intake. The urgent flag: the latest
+    Pijntest's, when it raised one. Both are shown before anything changes."""
+    from pijnreset.models.requests import plain_name  # email-validator only for this command
+
+    lead_id = lead_id_for(args.email)
+    items = PersonData(stack.table_name, stack.dynamodb).items(lead_id, datetime.now(UTC))
+    lead = next((item for item in items if item.get("entity") == "lead"), None)
+    if lead is None:
+        raise CliError("van dit e-mailadres is niets opgeslagen")
+    requests = sorted(
+        (item for item in items if item.get("entity") in {"submission", "intake"} and item.get("name")),
+        key=lambda item: str(item["created_at"]),
+    )
+    try:
+        name = plain_name(args.name.strip()) if args.name else (requests[-1]["name"] if requests else None)
+    except ValueError as error:
+        raise CliError("dat is geen naam: alleen letters, spaties en ' - .") from error
+    tests = sorted((i for i in items if i.get("entity") == "submission"), key=lambda i: str(i["created_at"]))
+    urgent = tests[-1]["created_at"] if tests and tests[-1].get("triage") == "urgent" else None
+    adopted = [f"naam: {_printable(name)}" if name else "geen naam"]
+    if urgent:
+        adopted.append(f"urgente rode vlag van {for_people(urgent)} (geen opvolgmails meer)")
+    if not args.yes:
+        print(f"Bevestigd wordt: {'; '.join(adopted)}. Typ 'ja' om door te gaan: ", end="", file=stack.out)
+        stack.out.flush()
+        if stack.answer().strip().lower() != "ja":
+            raise CliError("niets veranderd")
+    if not OpenIntakes(stack.table_name, stack.dynamodb).verify_lead(lead_id, iso(datetime.now(UTC)), name, urgent):
+        raise CliError("van dit e-mailadres is niets opgeslagen")
+    print(f"Bevestigd: {'; '.join(adopted)}.", file=stack.out)
     return 0
 
 
@@ -234,7 +335,7 @@ def export_person(args: argparse.Namespace, stack: Stack) -> int:
 
 
 def erase_person(args: argparse.Namespace, stack: Stack) -> int:
-    people = PersonData(stack.table_name, stack.dynamodb)
+    people = stack.people()
     lead_id = lead_id_for(args.email)
     found = people.items(lead_id)
     if not [item for item in found if item.get("entity") != "suppression"]:
@@ -255,6 +356,24 @@ def erase_person(args: argparse.Namespace, stack: Stack) -> int:
     }
     print(f"Verwijderd: {erasure.deleted} items{kept.get(erasure.kept_marker or '', '')}.", file=stack.out)
     return 0
+
+
+def reapply_erasures(args: argparse.Namespace, stack: Stack) -> int:
+    markers = PersonData(args.from_table, stack.dynamodb).erasures()
+    done = stack.people().reapply_erasures(markers)
+    print(
+        f"{done.markers} verwijdermarkeringen gelezen; {done.erased} personen opnieuw verwijderd"
+        f" ({done.deleted} items) in {stack.table_name}.",
+        file=stack.out,
+    )
+    return 0
+
+
+def backup_days(dynamodb: DynamoDBClient, table_name: str) -> int:
+    """How far the table's point-in-time backups reach back (35 days, the most, if it does not say)."""
+    description = dynamodb.describe_continuous_backups(TableName=table_name)["ContinuousBackupsDescription"]
+    recovery: Any = description.get("PointInTimeRecoveryDescription", {})
+    return int(recovery.get("RecoveryPeriodInDays") or 35)
 
 
 def _public(intake: dict[str, Any]) -> dict[str, Any]:

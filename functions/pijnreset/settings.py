@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pijnreset.logic.caps import CapLimits
 from pijnreset.logic.retention import Retention
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Settings(BaseModel):
     intake_retention_days: int = Field(365, alias="INTAKE_RETENTION_DAYS", ge=1, le=3650)
     # How long a submission_id is remembered for replays (the record holds the result, so it expires too).
     idempotency_days: int = Field(7, alias="IDEMPOTENCY_DAYS", ge=1, le=365)
+    # How far the table's point-in-time backups reach back: an erasure marker is kept that long (plus a day).
+    backup_recovery_days: int = Field(7, alias="BACKUP_RECOVERY_DAYS", ge=1, le=35)
     # A form sent within this many seconds of opening it was filled in by a bot.
     min_fill_seconds: int = Field(3, alias="MIN_FILL_SECONDS", ge=0, le=600)
     # Only the functions that put email jobs on the queue get this.
@@ -49,6 +52,11 @@ class Settings(BaseModel):
     public_api_url: str | None = Field(None, alias="PUBLIC_API_URL", pattern=r"^https?://")
     brand_name: str = Field("Pijn Reset Methode", alias="BRAND_NAME", min_length=1, max_length=64)
     followup_sequence: str = Field("sequence-v1", alias="FOLLOWUP_SEQUENCE")
+    # The caps of the form functions (logic/caps.py; template parameters, see docs/front-door.md):
+    email_cap_per_address: int = Field(5, alias="EMAIL_CAP_PER_ADDRESS", ge=1, le=1000)
+    client_requests_per_hour: int = Field(30, alias="CLIENT_REQUESTS_PER_HOUR", ge=1, le=1_000_000)
+    ses_daily_quota: int = Field(50_000, alias="SES_DAILY_QUOTA", ge=1)
+    form_email_quota_percent: int = Field(50, alias="FORM_EMAIL_QUOTA_PERCENT", ge=1, le=100)
 
     @property
     def queue_url(self) -> str:
@@ -79,6 +87,14 @@ class Settings(BaseModel):
             }
         )
 
+    def cap_limits(self) -> CapLimits:
+        """The daily ceiling is the forms' share of the SES quota: the rest stays for follow-ups and retries."""
+        return CapLimits(
+            per_address_per_day=self.email_cap_per_address,
+            per_client_per_hour=self.client_requests_per_hour,
+            daily_emails=max(1, self.ses_daily_quota * self.form_email_quota_percent // 100),
+        )
+
     def content(self) -> Content:
         from pijnreset.content.loader import load_content
 
@@ -106,6 +122,20 @@ class EmailSettings(BaseModel):
         return self.max_send_rate / self.max_concurrency
 
 
+class SesEventsSettings(BaseModel):
+    """What the SES-events function needs beyond the shared settings."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    # Only this topic's notifications, of this configuration set's events, are SES's own about our email.
+    topic_arn: str = Field(alias="SES_EVENTS_TOPIC_ARN", pattern=r"^arn:")
+    configuration_set: str = Field(alias="SES_CONFIGURATION_SET", min_length=1)
+    # The coach's own address is never suppressed by a bounce or complaint: the coach's notices go there.
+    coach_address: str = Field(alias="COACH_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
+    # Suppression markers that could not be written wait here, as ids.
+    failure_queue_url: str = Field(alias="ASYNC_FAILURE_QUEUE_URL", min_length=1)
+
+
 def _required(value: str | None, name: str) -> str:
     if not value:
         raise RuntimeError(f"{name} is not set for this function; see template.yaml")
@@ -120,3 +150,8 @@ def get_settings() -> Settings:
 @cache
 def get_email_settings() -> EmailSettings:
     return EmailSettings.model_validate(dict(os.environ))
+
+
+@cache
+def get_ses_events_settings() -> SesEventsSettings:
+    return SesEventsSettings.model_validate(dict(os.environ))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,7 +36,8 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
   <h2>{html.escape(email["subject"])}</h2>
   <table class="headers">{headers}</table>
   <div class="parts">
-    <iframe title="HTML part" sandbox="" srcdoc="{html.escape(email["html"], quote=True)}"></iframe>
+    <iframe title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox"
+            srcdoc="{html.escape(_links_open_a_tab(email["html"]), quote=True)}"></iframe>
     <pre>{html.escape(email["text"])}</pre>
   </div>
 </section>"""
@@ -60,6 +62,13 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
     return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], page.encode())
 
 
+def _links_open_a_tab(email_html: str) -> str:
+    """The email's HTML with its links opening in a tab of their own: a page behind a link (confirm,
+    unsubscribe, erase) has a button that posts a form, which a sandboxed frame could not send. No scripts
+    run in the frame still."""
+    return '<base target="_blank">' + email_html
+
+
 def sns_event(topic_arn: str, message: dict[str, Any]) -> dict[str, Any]:
     """The event SNS passes to a subscribed function."""
     return {
@@ -82,10 +91,17 @@ def sns_event(topic_arn: str, message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ses_notification(kind: str, email: str) -> dict[str, Any]:
-    """What SES publishes for a bounce or complaint through a configuration set's event destination."""
+def ses_notification(kind: str, email: str, configuration_set: str | None = None) -> dict[str, Any]:
+    """What SES publishes for a bounce or complaint through a configuration set's event destination (by
+    default the one the local functions send with), tagged with that set's name as SES tags it."""
+    name = configuration_set or os.environ.get("SES_CONFIGURATION_SET", "")
+    mail = {"messageId": str(uuid.uuid4()), "tags": {"ses:configuration-set": [name]}}
     if kind == "complaint":
-        return {"eventType": "Complaint", "complaint": {"complainedRecipients": [{"emailAddress": email}]}}
+        return {
+            "eventType": "Complaint",
+            "complaint": {"complainedRecipients": [{"emailAddress": email}]},
+            "mail": mail,
+        }
     return {
         "eventType": "Bounce",
         "bounce": {
@@ -93,6 +109,7 @@ def ses_notification(kind: str, email: str) -> dict[str, Any]:
             "bounceSubType": "General",
             "bouncedRecipients": [{"emailAddress": email, "action": "failed", "status": "5.1.1"}],
         },
+        "mail": mail,
     }
 
 
@@ -103,11 +120,12 @@ def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:
         if method != "POST":
             return _json(405, {"message": 'POST {"type": "bounce|transient|complaint", "email": ...}'})
         request = json.loads(body or b"{}")
-        topic = next(iter(stack.resolver.attributes[key] for key in stack.resolver.attributes if key[1] == "TopicArn"))
+        kind, email = str(request.get("type")), str(request.get("email"))
+        topic = stack.resolver.attributes[("SesEventsTopic", "TopicArn")]
         function = next(f for f in stack.functions if f.logical_id == "SesEventsFunction")
-        result = function.invoke(
-            sns_event(topic, ses_notification(str(request.get("type")), str(request.get("email"))))
-        )
+        if kind in ("bounce", "complaint"):  # SES puts the address on the account's suppression list too
+            stack.client("sesv2").put_suppressed_destination(EmailAddress=email, Reason=kind.upper())
+        result = function.invoke(sns_event(topic, ses_notification(kind, email)))
         return _json(200, result)
 
     def run_schedule(method: str, query: str, body: bytes) -> HttpResponse:

@@ -68,6 +68,8 @@ class StreamSource:
     positions: dict[str, str] = field(default_factory=dict)
     pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+    # The last record read per shard: (eventName, Keys), to correct moto's double INSERT (see _as_aws_would).
+    last_read: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -249,7 +251,7 @@ class Pollers:
                 raw = response.get("Records", [])
                 if raw:
                     source.positions[shard_id] = raw[-1]["dynamodb"]["SequenceNumber"]
-                read = [_stream_record(record, source.stream_arn) for record in raw]
+                read = _as_aws_would(source, shard_id, [_stream_record(record, source.stream_arn) for record in raw])
                 handled += len(read)  # filtered out or not, reading them is progress
                 records = [
                     record for record in read if not source.filters or any(matches(f, record) for f in source.filters)
@@ -343,6 +345,18 @@ class Pollers:
         return len(messages)
 
 
+def _as_aws_would(source: StreamSource, shard_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """moto records an UpdateItem that creates an item as two INSERTs in a row (it puts the bare keys, then
+    updates them); DynamoDB records one INSERT. With keys-only records the second would pass the relay's
+    filter as a new item again, so it becomes what DynamoDB would call it: a MODIFY."""
+    for record in records:
+        seen = (record["eventName"], record["dynamodb"].get("Keys"))
+        if seen[0] == "INSERT" and source.last_read.get(shard_id) == seen:
+            record["eventName"] = "MODIFY"
+        source.last_read[shard_id] = seen
+    return records
+
+
 def _stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     """A record from GetRecords as Lambda passes it: JSON-safe, with its source ARN."""
     dynamodb = dict(record["dynamodb"])
@@ -372,12 +386,3 @@ def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
         "eventSourceARN": queue_arn,
         "awsRegion": REGION,
     }
-
-
-def wait_until(condition: Any, timeout: float = 10, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())

@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from contextlib import ExitStack
 from typing import Any
 
 from moto.server import ThreadedMotoServer
 
 from infra.aws import moto_client
 from infra.functions import LocalFunction, local_functions, shared_environment
-from infra.local import moto_speed
+from infra.local import moto_speed, ses_suppression
 from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
@@ -36,11 +37,14 @@ class LocalStack:
         self.endpoint = ""
         self.resolver = Resolver(load_template(), parameters=self.parameters)
         self.functions: list[LocalFunction] = []
+        self._emulations = ExitStack()
 
     def start(self) -> None:
         # werkzeug logs every request moto serves; that floods the terminal.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         moto_speed.apply()
+        # What moto lacks and the handlers call: SES's account suppression list (erasure takes addresses off it).
+        self.ses_suppression_list = self._emulations.enter_context(ses_suppression.emulated())
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
@@ -55,6 +59,7 @@ class LocalStack:
         os.environ.update(environment)
 
     def stop(self) -> None:
+        self._emulations.close()
         if self._moto is not None:
             self._moto.stop()
             self._moto = None

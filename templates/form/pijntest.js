@@ -225,6 +225,8 @@
   var MIN_FILL_MS = 3500;
   var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   var MAX_AUTO_RETRIES = 2;
+  // The longest Retry-After the form waits for by itself; a longer one (a client over its hourly bound) is said.
+  var MAX_RETRY_WAIT_SECONDS = 30;
   var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
   var PHONE = /^\+?[\d\s().\/-]+$/; // a first check only: the API knows which numbers exist
   // This script's own element, for the stylesheet beside it (currentScript is null when a page builder injects it).
@@ -287,7 +289,7 @@
 
   function retryAfterSeconds(response) {
     var seconds = parseInt(response.headers.get("Retry-After") || "", 10);
-    return isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) : 5;
+    return isFinite(seconds) && seconds > 0 ? Math.min(seconds, MAX_RETRY_WAIT_SECONDS) : 5;
   }
 
   function wait(ms) {
@@ -303,8 +305,9 @@
   }
 
   /* POSTs `body` (a JSON string) to the API. A busy API (503, 429) is asked again after its Retry-After, at most
-     twice, with a note in `status`. Resolves with {status, json}; rejects when the API cannot be reached
-     (offline, or the browser blocked the call). texts: {sending, busy}. */
+     twice, with a note in `status`; not when it asks for a longer wait than a visitor's (a client over its
+     hourly bound: the API's own message then says so). Resolves with {status, json}; rejects when the API
+     cannot be reached (offline, or the browser blocked the call). texts: {sending, busy}. */
   function postJson(url, body, status, texts) {
     var attempt = function (retriesLeft) {
       return fetch(url, {
@@ -314,7 +317,8 @@
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: body
       }).then(function (response) {
-        if ((response.status === 503 || response.status === 429) && retriesLeft > 0) {
+        var waitable = !(parseInt(response.headers.get("Retry-After") || "", 10) > MAX_RETRY_WAIT_SECONDS);
+        if ((response.status === 503 || response.status === 429) && retriesLeft > 0 && waitable) {
           var seconds = retryAfterSeconds(response);
           var time = seconds === 1 ? TEXTS.second : fill(TEXTS.seconds, { s: seconds });
           status.textContent = fill(texts.busy, { time: time });
@@ -795,6 +799,7 @@
           self.setSending(false, texts);
           if (status === 202) accepted(json);
           else if (status === 422 && json && Array.isArray(json.fields)) self.showFormErrors(json);
+          else if (json && json.error === "rate_limited") self.showAlert({ title: apiMessage(status, json) });
           else self.showAlert({ title: (texts.statusOwn || {})[status] || apiMessage(status, json, texts.statusFallback) });
         },
         function () {

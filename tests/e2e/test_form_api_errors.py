@@ -62,6 +62,22 @@ def test_a_field_the_api_refuses_is_shown_there_and_sending_again_keeps_the_subm
     assert len(submission_ids(visitor)) == 1, "one test, one submission_id, however often it is sent"
 
 
+def test_a_name_that_is_not_a_name_is_refused_at_the_name_field_in_dutch(ready_to_send):
+    visitor = ready_to_send
+    page = visitor.page
+    name = page.get_by_label("Je naam")
+    name.fill("Bezoek www.pijnreset-herstel.example/login")
+    refused = visitor.submit()
+
+    assert refused.status == 422
+    (problem,) = refused.json()["fields"]
+    assert (problem["field"], problem["type"]) == ("contact.name", "name_invalid")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#{name.get_attribute('aria-describedby')}")).to_have_text(problem["message"])
+    name.fill("Anna de Vries")
+    assert visitor.submit().status == 201
+
+
 def test_an_answer_the_api_refuses_takes_the_visitor_back_to_that_question(ready_to_send, demo):
     visitor = ready_to_send
     refusal = gateway_answer(demo, 422, "validation_failed", [("answers.stress_overload", "invalid_option")])

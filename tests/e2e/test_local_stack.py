@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 
 import requests
@@ -10,6 +12,7 @@ from tests.support.answers import answers_with
 from tests.support.challenge import over_http
 from tests.support.local_stack import local_stack
 from tests.support.payloads import started_a_minute_ago
+from tests.support.stack_state import items
 
 
 def test_the_local_stack_serves_get_and_post_over_http_and_stops_cleanly(questionnaire):
@@ -149,7 +152,14 @@ def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_out
         }
         assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
         (confirmation,) = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"])
-        page = requests.get(f"{stack.url}{action_links(confirmation)['/confirm']}", timeout=10)
+        link = action_links(confirmation)["/confirm"]
+        before = items(stack.moto_endpoint)
+        page = requests.get(f"{stack.url}{link}", timeout=10)
+        assert page.status_code == 200
+        assert "Ja, bevestig mijn aanmelding" in page.text, "opening the link (a scanner does) shows a button"
+        assert items(stack.moto_endpoint) == before, "and changes nothing"
+        (action,) = re.findall(r'<form method="post" action="([^"]+)"', page.text)
+        page = requests.post(f"{stack.url}{html.unescape(action)}", data="List-Unsubscribe=One-Click", timeout=10)
         assert page.status_code == 200
         assert "Je aanmelding is bevestigd" in page.text
 
@@ -168,3 +178,74 @@ def test_make_dev_demonstrates_confirm_follow_up_and_unsubscribe_through_the_out
         assert len(stack.emails()) == sent
         assert stack.stop() == 0
     assert "eva@example.nl" not in "".join(stack.output)
+
+
+def test_an_older_confirm_link_is_refused_over_http_once_a_newer_opt_in_was_asked_for(questionnaire):
+    from tests.support.links import action_links
+
+    def opt_in() -> None:
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "answers": answers_with(questionnaire, item_value=1),
+            "contact": {"name": "Fleur", "email": "fleur@example.nl"},
+            "consent": {"health_data": True, "marketing": True, "version": "consent-v1"},
+        }
+        assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+
+    with local_stack() as stack:
+        opt_in()
+        (first,) = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"])
+        opt_in()
+        both = stack.emails(lambda email: "Bevestig je aanmelding" in email["subject"], count=2)
+        (newer,) = [email for email in both if email["id"] != first["id"]]
+        before = items(stack.moto_endpoint)
+        refused = requests.post(f"{stack.url}{action_links(first)['/confirm']}", timeout=10)
+        assert refused.status_code == 409
+        assert "Deze link is vervangen door een nieuwere" in refused.text
+        assert items(stack.moto_endpoint) == before
+        confirmed = requests.post(f"{stack.url}{action_links(newer)['/confirm']}", timeout=10)
+        assert confirmed.status_code == 200
+        assert "Je aanmelding is bevestigd" in confirmed.text
+        outbox = requests.get(f"{stack.url}/_dev/outbox.html", timeout=10).text
+        assert "&lt;base target=&quot;_blank&quot;&gt;" in outbox, "the outbox's links open the page with the button"
+        assert stack.stop() == 0
+
+
+def test_erasure_over_http_leaves_only_hashed_markers_and_a_suppressed_request_reaches_the_coach(questionnaire):
+    """make dev as AWS: keys-only stream (the relay still relays), the erasure marker, SES's list emulated."""
+    from tests.support.links import action_links
+    from tests.support.stack_state import items
+
+    with local_stack() as stack:
+        for name, email in (("Fenna", "fenna@example.nl"), ("Gijs", "gijs@example.nl")):
+            body = {
+                "submission_id": str(uuid.uuid4()),
+                "answers": answers_with(questionnaire, item_value=1),
+                "contact": {"name": name, "email": email},
+                "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
+            }
+            assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+        assert len(stack.emails(lambda email: "uitslag" in email["subject"], count=2)) == 2
+
+        assert (
+            requests.post(f"{stack.url}/privacy/erase", json={"email": "fenna@example.nl"}, timeout=10).status_code
+            == 202
+        )
+        (request,) = stack.emails(lambda email: "verwijderen" in email["subject"])
+        done = requests.post(f"{stack.url}{action_links(request)['/privacy/erase/confirm']}", timeout=10)
+        assert done.status_code == 200
+        assert "dagen" in done.text, "the page says how long the backups keep it"
+        left = [item for item in items(stack.moto_endpoint) if "fenna" in str(item).lower()]
+        assert left == [], "no address left anywhere in the table"
+
+        complaint = {"type": "complaint", "email": "gijs@example.nl"}
+        assert requests.post(f"{stack.url}/_dev/ses-event", json=complaint, timeout=10).status_code == 200
+        assert (
+            requests.post(f"{stack.url}/privacy/erase", json={"email": "gijs@example.nl"}, timeout=10).status_code
+            == 202
+        )
+        (notice,) = stack.emails(lambda email: "Verzoek om verwijdering" in email["subject"])
+        assert "coach@" in notice["to"]
+        assert "pijnreset erase --email gijs@example.nl" in notice["text"]
+        assert stack.stop() == 0
+    assert "gijs@example.nl" not in "".join(stack.output)

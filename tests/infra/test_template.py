@@ -29,6 +29,16 @@ def test_cfn_lint_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("package", ["cfn-lint", "aws-sam-translator"])
+def test_the_project_checks_with_the_sam_cli_s_own_version(package):
+    """`sam validate --lint` runs the SAM CLI's cfn-lint and translator, infra.sam and cfn-lint above run the
+    project's: one pin for both, so a template the one accepts the other does too."""
+    sam_cli = re.search(rf"^{package}==(\S+)", (ROOT / "infra/tools/sam-cli.txt").read_text(), re.MULTILINE)
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"]
+    assert sam_cli is not None
+    assert f"{package}=={sam_cli.group(1)}" in dev
+
+
 def test_every_function_runs_python_3_13_on_arm64():
     globals_ = load_template()["Globals"]["Function"]
     assert globals_["Runtime"] == "python3.13"
@@ -51,7 +61,7 @@ def test_the_table_has_ttl_a_stream_and_keeps_its_data():
     ((_, table),) = resources_of_type(load_template(), "AWS::DynamoDB::Table")
     properties = table["Properties"]
     assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
-    assert properties["StreamSpecification"]["StreamViewType"] in {"NEW_IMAGE", "NEW_AND_OLD_IMAGES"}
+    assert properties["StreamSpecification"]["StreamViewType"] == "KEYS_ONLY"  # no PII in the stream
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
@@ -135,8 +145,17 @@ def test_the_coach_s_console_script_exists():
     assert callable(getattr(importlib.import_module(module_name), function_name))
 
 
+def test_phone_numbers_come_from_the_lite_distribution():
+    """phonenumberslite is phonenumbers without the geocoder, carrier and time-zone data we never read: the same
+    ``phonenumbers`` module, a smaller layer."""
+    locked = {package["name"] for package in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
+    assert "phonenumberslite" in locked
+    assert "phonenumbers" not in locked
+
+
 def test_only_the_intake_function_imports_phonenumbers():
-    """phonenumbers takes a noticeable part of a cold start: the other functions must not pay for it."""
+    """phonenumbers (from phonenumberslite) takes a noticeable part of a cold start: the other functions must
+    not pay for it."""
     for function in _functions():
         module = function.handler.rsplit(".", 1)[0]
         probe = f"import sys, {module}; print('phonenumbers' in sys.modules)"

@@ -66,7 +66,7 @@ def test_the_list_shows_open_intakes_oldest_first_with_red_flags(api, cli, table
     assert lines[0] == "2 open aanvragen, oudste eerst:"
     anna, bram = printed.index(first["request_id"][:8]), printed.index(second["request_id"][:8])
     assert anna < bram
-    assert "[URGENT]  Anna de Vries  bellen" in printed
+    assert "[URGENT, niet bevestigd]  Anna de Vries  bellen" in printed, "only typed into the form, never confirmed"
     assert "+31612345678  anna.de.vries@example.nl" in printed
     assert "momenten:  doordeweeks 's avonds, zaterdag" in printed
     assert "momenten:  geen voorkeur" in printed
@@ -82,17 +82,19 @@ def test_an_earlier_urgent_flag_is_shown_though_the_latest_test_says_see_gp(api,
     api.post("/intake", json_body=intake_request())
     code, printed = cli("--table", table, "intakes")
     assert code == 0
-    assert "[URGENT]  Anna de Vries" in printed
+    assert "[URGENT, niet bevestigd]  Anna de Vries" in printed
     code, printed = cli("--table", table, "intakes", "--json")
     (row,) = json.loads(printed)
-    assert (row["latest_triage"], bool(row["urgent_flag_at"])) == ("see_gp", True)
+    assert (row["latest_triage"], row["urgent_flag_at"], bool(row["unverified_urgent_at"])) == ("see_gp", None, True)
+    assert cli("--table", table, "verify", "--email", "anna.de.vries@example.nl", "--yes")[0] == 0
+    assert "[URGENT, niet bevestigd]" in cli("--table", table, "intakes")[1], "the latest test was not urgent"
 
 
 def test_done_takes_an_intake_out_of_the_index_and_the_list(api, cli, table, table_items):
     body = intake_request()
     api.post("/intake", json_body=body)
     code, printed = cli("intakes", "done", body["request_id"][:8], "--table", table)
-    assert (code, printed) == (0, f"Afgehandeld: {body['request_id']} (Anna de Vries).\n")
+    assert (code, printed) == (0, f"Afgehandeld: {body['request_id']} (Anna de Vries); de opvolgmails stoppen.\n")
     (intake,) = [item for item in table_items() if item["entity"] == "intake"]
     assert intake["status"] == "handled"
     assert "handled_at" in intake
@@ -201,7 +203,8 @@ def test_erase_asks_first_and_deletes_every_item_of_the_person(
     code, out = cli("erase", "--email", "anna.de.vries@example.nl", "--table", table)
     assert code == 0
     assert "Verwijderd:" in out
-    assert beside_spent_challenges(table_items()) == []
+    (marker,) = beside_spent_challenges(table_items())
+    assert marker["entity"] == "erasure", "only the erasure marker (a hash and a time) stays"
 
 
 def test_erase_with_yes_needs_no_answer_and_a_second_time_finds_nothing(
@@ -209,7 +212,7 @@ def test_erase_with_yes_needs_no_answer_and_a_second_time_finds_nothing(
 ):
     api.post("/pijntest", json_body=submission(questionnaire))
     assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", table)[0] == 0
-    assert beside_spent_challenges(table_items()) == []
+    assert [item["entity"] for item in beside_spent_challenges(table_items())] == ["erasure"]
     assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", table)[0] == 1
     assert "al verwijderd" in capsys.readouterr().err
 

@@ -161,7 +161,7 @@ def test_a_used_up_daily_quota_waits_hours_and_loses_nothing(
     assert _queue_depth(os.environ["EMAIL_QUEUE_URL"].rsplit("/", 1)[1]) == 1, "the job waits on the queue"
     assert "EmailDeferred_quota_exceeded" in capsys.readouterr().out  # SesSendingBlockedAlarm
     assert _swept(run_schedule(days=1.9 / 24)) == 0, "waiting on the queue: not stuck"
-    assert _swept(run_schedule(days=3.1 / 24)) == 1, "past its wait and still pending: its message is lost"
+    assert _swept(run_schedule(days=3.9 / 24)) == 1, "long past its wait and still pending: its message is lost"
 
 
 def _swept(results: list) -> int:
@@ -220,6 +220,8 @@ def test_after_the_quota_wait_the_email_is_sent_exactly_once_and_early_returns_t
         monkeypatch.setattr(client, "send_email", lambda **kw: sends_when.append(len(sqs_time)) or refusing(**kw))
         pollers.drain()
     sender_calls = aws_calls.of("dynamodb")
+    relay_call, *sender_calls = sender_calls  # the relay reads the job's status (the stream has keys only)
+    assert relay_call == "BatchGetItem"
     assert sender_calls == ["UpdateItem", "BatchGetItem", "UpdateItem"] * 2, "claim, load, release / mark sent"
     assert answers == ["Throttling", "sent"], "SES: refused once, then one send, nothing in between"
     assert sends_when == [0, len(sqs_time)], "the send came after the last hop"
@@ -351,17 +353,17 @@ def test_the_see_gp_email_leads_with_the_banner_and_changes_the_invitation(api, 
     assert "Plan een intakegesprek</a>" not in email["html"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    ['<script>alert("x")</script> Anna', "<b>Anna</b> & <i>Bram</i>", "😀" * 100],
-)
+# Markup in a name is refused at the door now (tests/unit/test_names.py); what a name may hold still renders
+# escaped and stays inside the To header.
+@pytest.mark.parametrize("name", ["O'Brien-de Vries", "Zoë D’Angelo", "Ä" * 100])
 def test_a_visitor_name_renders_escaped_and_stays_inside_the_to_header(api, pollers, outbox, questionnaire, name):
+    import html
+
     api.post("/pijntest", json_body=changed(submission(questionnaire), "contact.name", name))
     pollers.drain()
     (email,) = outbox()
-    assert "<script>" not in email["html"]
-    assert "<b>Anna</b>" not in email["html"]
-    assert "&lt;" in email["html"] or "😀" in email["html"]
+    assert f"Hoi {name}," in html.unescape(email["html"])
+    assert f"Hoi {name}," in email["text"]
     headers = dict(email["headers"])
     assert set(headers) == {"From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
     assert headers["Subject"] == "Je uitslag van de Pijntest"

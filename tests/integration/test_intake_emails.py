@@ -101,7 +101,7 @@ def test_the_message_is_escaped_and_its_line_breaks_kept(api, pollers, outbox):
 
 
 def test_visitor_text_reaches_no_header_but_the_sanitised_display_names(api, pollers, outbox):
-    body = intake_request(name="Anna\u200b <b>de Vries</b>")
+    body = intake_request(name="J. de Vries")  # other names are refused; tests/unit/test_names.py: stored ones
     body = changed(body, "message", "Subject: gratis\nBcc: iedereen@example.nl")
     coach, prospect = _emails(api, pollers, outbox, body)
     for email in (coach, prospect):
@@ -118,7 +118,7 @@ def test_visitor_text_reaches_no_header_but_the_sanitised_display_names(api, pol
         }
         assert "gratis" not in headers["Subject"]
         assert "iedereen@example.nl" not in " ".join(headers.values())
-    assert dict(coach["headers"])["Reply-To"] == '"Anna <b>de Vries</b>" <anna.de.vries@example.nl>'
+    assert dict(coach["headers"])["Reply-To"] == '"J. de Vries" <anna.de.vries@example.nl>'
 
 
 def test_the_coach_sees_the_latest_pijntest_summary(api, pollers, outbox, questionnaire):

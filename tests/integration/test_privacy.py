@@ -25,7 +25,7 @@ def ses_event(stack, api):
     from infra.local.dev_pages import ses_notification, sns_event
 
     function = next(f for f in api.gateway.functions if f.logical_id == "SesEventsFunction")
-    topic = next(value for (_, attribute), value in stack.attributes.items() if attribute == "TopicArn")
+    topic = stack.attributes[("SesEventsTopic", "TopicArn")]
 
     def deliver(message):
         body = message if isinstance(message, dict) else None
@@ -39,7 +39,16 @@ def ses_event(stack, api):
 
 
 def _everything_of_the_person(table_items):
-    return [item for item in table_items() if LEAD in json.dumps(item) or EMAIL in json.dumps(item)]
+    """Every item that names the person, but the erasure marker every erasure leaves (a hash and a time)."""
+    return [
+        item
+        for item in table_items()
+        if (LEAD in json.dumps(item) or EMAIL in json.dumps(item)) and item.get("entity") != "erasure"
+    ]
+
+
+def _erasure_markers(table_items):
+    return [item for item in table_items() if item.get("entity") == "erasure"]
 
 
 def _erase_link(api, pollers, outbox):
@@ -68,6 +77,10 @@ def test_erasure_asks_by_email_then_deletes_every_item_of_the_person(api, poller
     left = _everything_of_the_person(table_items)
     assert left == [], left
     assert not [item for item in table_items() if item["pk"] == f"SUBMISSION#{body['submission_id']}"]
+    (marker,) = _erasure_markers(table_items)
+    assert set(marker) == {"pk", "sk", "entity", "lead_id", "erased_at", "gsi1pk", "gsi1sk", "expires_at"}
+    assert marker["lead_id"] == LEAD
+    assert EMAIL not in json.dumps(marker), "a hash and a time, no PII"
 
     again = api.post(link)  # a replayed link finds nothing, breaks nothing
     assert again.status == 410
@@ -105,12 +118,12 @@ def test_an_unsubscribed_person_keeps_only_a_hashed_marketing_marker(api, poller
     api.post("/pijntest", json_body=changed(submission(questionnaire), "consent.marketing", True))
     pollers.drain()
     (confirmation,) = [e for e in outbox() if "/confirm?token=" in e["text"]]
-    assert api.get(action_links(confirmation)["/confirm"]).status == 200
+    assert api.post(action_links(confirmation)["/confirm"]).status == 200
     from tests.integration.test_consent_lifecycle import _token
 
     assert api.post(f"/unsubscribe?token={_token('unsubscribe')}").status == 200
     assert api.post(_erase_link(api, pollers, outbox)).status == 200
-    (marker,) = beside_spent_challenges(table_items())
+    (marker,) = [item for item in beside_spent_challenges(table_items()) if item["entity"] != "erasure"]
     assert marker["pk"] == f"SUPPRESSION#{LEAD}"
     assert marker["scope"] == "marketing"
     assert set(marker) == {"pk", "sk", "entity", "scope", "at"}, "no address, no name, nothing else"
@@ -129,10 +142,12 @@ def test_an_erasure_request_for_an_unknown_address_gets_the_same_answer_and_the_
     calls_unknown = aws_calls.of("dynamodb")
     assert (known.status, unknown.status) == (202, 202)
     assert known.body == unknown.body
-    # The spent proof of work (its own conditional put), then the one conditional write.
-    assert calls_known == calls_unknown == ["PutItem", "TransactWriteItems"]
+    # The spent proof of work (its own conditional put), the client's hourly bound in a call of its own that
+    # never depends on the address (dal/caps.py), then the one conditional write.
+    assert calls_known == calls_unknown == ["PutItem", "UpdateItem", "TransactWriteItems"]
     pollers.drain()
-    assert [e["to"] for e in outbox() if "verwijderen" in e["subject"]] == ["Anna de Vries <anna.de.vries@example.nl>"]
+    # No verified name: the erasure email greets by none (a form's name is not the person's until verified).
+    assert [e["to"] for e in outbox() if "verwijderen" in e["subject"]] == ["anna.de.vries@example.nl"]
 
 
 def test_repeated_erasure_requests_send_one_email_an_hour(api, pollers, outbox, questionnaire):
@@ -194,7 +209,7 @@ def test_a_hard_bounce_for_several_recipients_suppresses_each_for_all_email(
             "bouncedRecipients": [{"emailAddress": EMAIL}, {"emailAddress": "nobody-we-know@example.nl"}],
             "future": "fields",
         },
-        "mail": {"destination": [EMAIL]},
+        "mail": {"destination": [EMAIL], "tags": {"ses:configuration-set": [os.environ["SES_CONFIGURATION_SET"]]}},
     }
     counts = ses_event(message)
     assert counts["SesBounceSuppressed"] == 2

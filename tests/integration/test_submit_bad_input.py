@@ -58,6 +58,21 @@ def test_messages_are_dutch_and_specific_to_the_field(api, questionnaire):
     assert problem["message"].startswith("Vul een geldig e-mailadres in")
 
 
+@pytest.mark.parametrize("name", ["Bezoek www.pijnreset-herstel.example/login", "=?utf-8?b?QW5uYQ0KWC1JOiAx?="])
+@pytest.mark.parametrize(
+    ("path", "body"), [("/pijntest", submission), ("/intake", lambda q: intake_request())], ids=["pijntest", "intake"]
+)
+def test_a_name_that_is_not_a_name_is_a_422_in_dutch(api, table_items, questionnaire, path, body, name):
+    response = api.post(path, json_body=changed(body(questionnaire), "contact.name", name))
+    response.assert_invalid({"contact.name"})
+    (problem,) = response.json()["fields"]
+    assert (problem["type"], problem["message"]) == (
+        "name_invalid",
+        "Vul je naam in met alleen letters, spaties en de tekens ' - . (geen cijfers, @, links of aanhalingstekens).",
+    )
+    assert table_items() == []
+
+
 # What the API refuses before it reads any field, the same for every form it takes.
 FORMS = pytest.mark.parametrize(
     ("path", "valid_body"),

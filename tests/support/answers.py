@@ -1,51 +1,5 @@
-"""Builds answer sets for the questionnaire under test, so tests name intent rather than question ids."""
+"""Builds answer sets for the questionnaire under test (they live in infra.samples, which the bench uses too)."""
 
-from __future__ import annotations
+from infra.samples import CALM_CONTEXT, answers_with, total_of
 
-from pijnreset.content.models import Questionnaire
-
-CALM_CONTEXT = {"age_band": "35_50", "pain_duration": "over_3_months", "assessed": "yes", "pain_last_week": 5}
-
-
-def answers_with(
-    questionnaire: Questionnaire,
-    *,
-    domain_scores: dict[str, int] | None = None,
-    item_value: int = 0,
-    safety_yes: tuple[str, ...] = (),
-    context: dict[str, int | str] | None = None,
-) -> dict[str, int | str]:
-    """Every safety question "no" (except ``safety_yes``), a calm context, every item ``item_value``,
-    then each domain in ``domain_scores`` filled to exactly that score (items raised one by one)."""
-    answers: dict[str, int | str] = {question.id: "no" for question in questionnaire.safety.questions}
-    answers.update(dict.fromkeys(safety_yes, "yes"))
-    answers.update(CALM_CONTEXT)
-    answers.update(context or {})
-    for item in questionnaire.scored.items:
-        answers[item.id] = item_value
-    for domain_id, target in (domain_scores or {}).items():
-        items = [item for item in questionnaire.scored.items if item.domain == domain_id]
-        if not 0 <= target <= len(items) * 3:
-            raise ValueError(f"{domain_id} cannot score {target}")
-        for item in items:
-            answers[item.id] = 0
-        remaining = target
-        for item in items:
-            answers[item.id] = min(3, remaining)
-            remaining -= min(3, remaining)
-    return answers
-
-
-def total_of(questionnaire: Questionnaire, total: int, gate_score: int) -> dict[str, int]:
-    """Domain scores that add up to ``total`` with the pain-pattern (gate) domain at ``gate_score``."""
-    scores = {questionnaire.scoring.gate.domain: gate_score}
-    remaining = total - gate_score
-    for domain in questionnaire.scored.domains:
-        if domain.id in scores:
-            continue
-        take = min(questionnaire.domain_max(domain.id), max(0, remaining))
-        scores[domain.id] = take
-        remaining -= take
-    if remaining != 0:
-        raise ValueError(f"total {total} cannot be reached with the gate domain at {gate_score}")
-    return scores
+__all__ = ["CALM_CONTEXT", "answers_with", "total_of"]

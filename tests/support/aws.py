@@ -1,31 +1,21 @@
-"""moto in-process with the tables of template.yaml, and a recorder of every AWS call made meanwhile."""
+"""moto in-process with the tables of template.yaml (infra.in_process), and a recorder of every AWS call made
+meanwhile."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from moto import mock_aws
 
-from infra.aws import around_api_calls, moto_client
-from infra.resources import create_resources, seed_token_key
-from infra.template import REGION, Resolver, load_template
+from infra.aws import around_api_calls
+from infra.in_process import TOKEN_KEY as TEST_TOKEN_KEY
+from infra.in_process import template_on_moto
+from infra.template import REGION
 
-TEST_TOKEN_KEY = "test-token-key-0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-@contextmanager
-def template_on_moto() -> Iterator[Resolver]:
-    with mock_aws():
-        resolver = Resolver(load_template())
-        create_resources(moto_client, resolver)
-        # A fixed key: handlers cache it for minutes, across tests.
-        seed_token_key(moto_client("ssm"), dict(os.environ), TEST_TOKEN_KEY)
-        yield resolver
+__all__ = ["TEST_TOKEN_KEY", "AwsCalls", "recording_aws_calls", "scan_all", "template_on_moto"]
 
 
 def scan_all(table_name: str) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Debian's Chromium driven by Playwright, and a visitor's view of the demo landing page with the Pijntest.
 
-The browser is the machine's ``/usr/bin/chromium`` (``apt-get install chromium``; .ci/run installs it):
+The browser is the machine's ``/usr/bin/chromium`` (`make test` installs it, see infra/chromium.py):
 Playwright cannot download its own browser here, and the tests need nothing from outside.
 """
 
@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Request, Response, expect
 
+from infra.chromium import DEFAULT_CHROMIUM as CHROMIUM
 from tests.support.local_stack import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium phones home, and a closed network refuses it.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,7 +39,7 @@ SERIOUS = ("serious", "critical")
 
 def launch_chromium(playwright: Playwright) -> Browser:
     if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `apt-get install -y chromium` (as .ci/run does)")
+        raise RuntimeError(f"{CHROMIUM} is missing: `python -m infra.chromium` installs it (as `make test` does)")
     # Playwright's launch() gives every run a fresh, temporary user-data directory.
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 

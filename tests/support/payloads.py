@@ -1,78 +1,33 @@
-"""Valid request bodies, for tests to break one field at a time."""
+"""Valid request bodies, for tests to break one field at a time (the bodies live in infra.samples, which the
+bench uses too)."""
 
 from __future__ import annotations
 
-import copy
-import time
-import uuid
 from typing import Any
 
-from tests.support.answers import answers_with
-from tests.support.challenge import made
+from infra.samples import (
+    changed,
+    erasure_request,
+    form_fields,
+    fresh,
+    intake_request,
+    resolved,
+    started_a_minute_ago,
+    submission,
+)
 
-# A form opened a minute ago: long enough for the too-fast screen, well inside started_at's window.
-OPENED_AGO_MS = 60_000
-
-
-def started_a_minute_ago() -> int:
-    return int(time.time() * 1000) - OPENED_AGO_MS
-
-
-def form_fields() -> dict[str, Any]:
-    """What every form sends besides its own fields: when it was opened and a fresh solved challenge."""
-    return {"started_at": started_a_minute_ago(), "altcha": made()}
-
-
-def submission(questionnaire: Any, **answer_options: Any) -> dict[str, Any]:
-    return {
-        "submission_id": str(uuid.uuid4()),
-        "answers": answers_with(questionnaire, **answer_options),
-        "contact": {"name": "Anna de Vries", "email": "Anna.de.Vries@Example.nl"},
-        "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
-        "source": {"utm_source": "nieuwsbrief", "utm_medium": "email", "landing_path": "/pijntest"},
-        **form_fields(),
-    }
-
-
-def intake_request(**contact: Any) -> dict[str, Any]:
-    return {
-        "request_id": str(uuid.uuid4()),
-        "contact": {"name": "Anna de Vries", "email": "Anna.de.Vries@Example.nl", "phone": "06 12345678", **contact},
-        "preferred_contact": "phone",
-        "preferred_moments": ["weekday_evening", "saturday"],
-        "message": "Ik heb al twee jaar rugpijn.\nBellen kan na 18:00.",
-        "consent": {"contact": True, "version": "consent-v1"},
-        **form_fields(),
-    }
-
-
-def erasure_request(email: str) -> dict[str, Any]:
-    return {"email": email, "altcha": made()}
-
-
-def fresh(body: dict[str, Any], id_field: str = "submission_id") -> dict[str, Any]:
-    """``body`` as a new request of its own: a new id and a new solved challenge (each solution counts once)."""
-    return {**copy.deepcopy(body), id_field: str(uuid.uuid4()), "altcha": made()}
-
-
-def resolved(body: dict[str, Any]) -> dict[str, Any]:
-    """``body`` with a new solved challenge only: a retry that had to solve a fresh one."""
-    return {**copy.deepcopy(body), "altcha": made()}
-
-
-def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A deep copy of ``body`` with the dotted ``path`` set to ``value`` (or removed when value is ...)."""
-    result = copy.deepcopy(body)
-    *parents, last = path.split(".")
-    target = result
-    for part in parents:
-        target = target[part]
-    if value is ...:
-        del target[last]
-    else:
-        target[last] = value
-    return result
-
+__all__ = [
+    "BAD_CONTACTS",
+    "bad_contact_cases",
+    "changed",
+    "erasure_request",
+    "form_fields",
+    "fresh",
+    "intake_request",
+    "resolved",
+    "started_a_minute_ago",
+    "submission",
+]
 
 # A contact every form refuses, as (dotted path, value); ``...`` leaves the field out.
 BAD_CONTACTS: list[tuple[str, Any]] = [
@@ -88,6 +43,11 @@ BAD_CONTACTS: list[tuple[str, Any]] = [
     ("contact.name", "Anna\nde Vries"),
     ("contact.name", "Anna\x00"),
     ("contact.name", "Anna \u202eseirV ed"),
+    ("contact.name", "Bezoek www.pijnreset-herstel.example/login"),
+    ("contact.name", "anna@example.nl"),
+    ("contact.name", "=?utf-8?b?QW5uYQ0KWC1JOiAx?="),  # an RFC 2047 encoded word: "Anna\r\nX-I: 1"
+    ("contact.name", "Anna, Bram"),
+    ("contact.name", "Anna2"),
 ]
 
 

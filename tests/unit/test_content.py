@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pijnreset.api.errors import ApiError, error_texts
+from pijnreset.content.emails import email_templates
+from pijnreset.content.followups import load_sequence
 from pijnreset.content.loader import ContentError, default_templates_dir, load_content
+from pijnreset.content.pages import pages
 from pijnreset.content.wording import forbidden_phrases_in
+from pijnreset.settings import get_settings
 
 TEMPLATES = default_templates_dir()
 
@@ -144,3 +149,39 @@ def test_a_consent_set_that_breaks_a_rule_fails_at_load(tmp_path, change, messag
     with pytest.raises(ContentError, match=message) as raised:
         load_content("pijntest-v1", target)
     assert "consent-v1.yaml" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "load"),
+    [
+        ("pages/pages.yaml", lambda templates: pages(templates, "Pijn Reset Methode", "disclaimer")),
+        ("email/emails.yaml", email_templates),
+        ("followups/sequence-v1.yaml", load_sequence),
+        ("api/errors.yaml", error_texts),
+    ],
+)
+def test_every_content_file_that_is_not_yaml_fails_at_load_naming_the_file(tmp_path, path, load):
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    (target / path).write_text("version: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=path.rsplit("/", 1)[-1]):
+        load(target)
+
+
+def test_the_api_error_texts_come_from_templates_dir_when_it_is_set(tmp_path, monkeypatch):
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    path = target / "api" / "errors.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"]["validation_failed"] = "Andere tekst."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("TEMPLATES_DIR", str(target))
+    get_settings.cache_clear()
+    error_texts.cache_clear()
+    try:
+        assert ApiError(400, "validation_failed").body()["message"] == "Andere tekst."
+    finally:
+        get_settings.cache_clear()
+        error_texts.cache_clear()
+    monkeypatch.delenv("TEMPLATES_DIR")
+    assert ApiError(400, "validation_failed").body()["message"] != "Andere tekst."

@@ -111,7 +111,7 @@ def make(content, questionnaire):
             links=EmailLinks(
                 "https://www.pijnresetcoach.nl/pijntest",
                 "https://api.example.nl",
-                lambda purpose, lead_id, expires: f"{purpose}-{lead_id}-{expires}",
+                lambda purpose, lead_id, expires, ref=None: f"{purpose}-{lead_id}-{expires}-{ref}",
             ),
             pacer=pacer or Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
             claim_stale=timedelta(minutes=2),
@@ -383,6 +383,12 @@ def test_a_suppressed_address_gets_no_email_at_all(make):
         ({"marketing_confirmed_at": "2026-11-04", "unsubscribed_at": "2026-11-03"}, None),
         ({"marketing_confirmed_at": "2026-11-02", "intake_requested_at": "2026-11-03"}, "intake_requested"),
         ({"marketing_confirmed_at": "2026-11-02", "urgent_flag_at": "2026-11-03"}, "urgent_flag"),
+        # What a form alone sets only pauses them: an unverified urgent flag newer than the confirmation...
+        ({"marketing_confirmed_at": "2026-11-02", "unverified_urgent_at": "2026-11-03"}, "urgent_flag_unverified"),
+        ({"marketing_confirmed_at": "2026-11-04", "unverified_urgent_at": "2026-11-03"}, None),
+        # ... and an intake while it is open (until the coach handles it, at most until it expires).
+        ({"marketing_confirmed_at": "2026-11-02", "open_intake_until": int(NOW.timestamp()) + 60}, "intake_open"),
+        ({"marketing_confirmed_at": "2026-11-02", "open_intake_until": int(NOW.timestamp()) - 60}, None),
     ],
 )
 def test_a_follow_up_is_sent_only_to_a_confirmed_lead_who_did_not_withdraw(make, lead, reason):

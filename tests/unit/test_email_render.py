@@ -76,6 +76,8 @@ def _built(kind, scenario, content, questionnaire):
     if scenario not in (None, NO_PIJNTEST):
         result = score(content, answers_with(questionnaire, **SCENARIOS[scenario]))
         submission = {"result": result.model_dump(mode="json"), "created_at": "2026-11-26T09:00:00.000Z"}
+    if kind == "optin_confirm":  # its link names the submission whose opt-in it confirms
+        submission = {"submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d", "created_at": "2026-11-26T09:00:00.000Z"}
     data = JobData(
         job={"kind": kind},
         lead={"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32},
@@ -207,8 +209,10 @@ def test_a_template_with_a_syntax_error_fails_at_load(tmp_path):
     ("name", "expected"),
     [
         ("Anna de Vries", "Anna de Vries"),
-        ("Anna\r\nBcc: all@example.nl", "Anna Bcc: all@example.nl"),
-        ("Anna\x00\x1b[31m", "Anna [31m"),
+        ("Anna\r\nBcc: all@example.nl", "Anna Bcc all example.nl"),
+        ('"Anna" <evil@example.nl>, x@x.nl', "Anna evil example.nl x x.nl"),
+        ("=?utf-8?b?QW5uYQ0KWC1JOiAx?=", "utf-8 b QW5uYQ0KWC1JOiAx"),
+        ("Anna\x00\x1b[31m", "Anna 31m"),
         ("  Anna   \t  Bram ", "Anna Bram"),
         ("Anna\u202eseirV", "AnnaseirV"),
         ("Line\u2028break", "Line break"),

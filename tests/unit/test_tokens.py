@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from pijnreset.logic.tokens import TokenError, sign, verify
 
@@ -23,6 +25,19 @@ def test_a_token_signed_now_verifies_with_its_claims():
     assert (claims.purpose, claims.lead_id, claims.expires_at) == ("confirm", LEAD, NOW + 60)
     assert "@" not in token
     assert len(token) < 120
+
+
+def test_a_token_names_the_one_request_it_acts_on_and_the_name_cannot_be_changed():
+    ref = "5d646076-89f2-4bd3-b080-22ae9c727e2c"
+    token = sign(KEY, "confirm", LEAD, NOW + 60, ref)
+    assert verify([KEY], token, "confirm", NOW).ref == ref
+    assert verify([KEY], sign(KEY, "confirm", LEAD, NOW + 60), "confirm", NOW).ref is None
+    _, mac = token.split(".")
+    other = base64.urlsafe_b64encode(f"confirm:{LEAD}:{NOW + 60}:{'0' * 8}".encode()).rstrip(b"=").decode()
+    assert _reason([KEY], f"{other}.{mac}") == "forged"
+    assert len(token) < 200
+    with pytest.raises(ValueError, match="reference"):
+        sign(KEY, "confirm", LEAD, NOW, "a:b")
 
 
 def test_a_previous_key_keeps_working_during_rotation_and_stops_when_dropped():

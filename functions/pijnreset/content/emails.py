@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import css_inline
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError, load_yaml
+from pijnreset.content.loader import ContentError, read_model
 from pijnreset.content.wording import forbidden_phrases_in
+from pijnreset.models.characters import without_bidi_controls
 
-Variant = Literal["none", "see_gp", "urgent"]
 TEXT_WIDTH = 72
 
 
@@ -58,11 +58,7 @@ class RenderedEmail:
 class EmailTemplates:
     def __init__(self, templates_dir: Path) -> None:
         self.directory = templates_dir / "email"
-        try:
-            raw = load_yaml((self.directory / "emails.yaml").read_text(encoding="utf-8"))
-            self.catalog = EmailCatalog.model_validate(raw)
-        except (OSError, yaml.YAMLError, ValueError) as error:
-            raise ContentError(f"{self.directory / 'emails.yaml'}: {error}") from error
+        self.catalog = read_model(self.directory / "emails.yaml", EmailCatalog)
         self._environment = Environment(
             loader=FileSystemLoader(self.directory),
             # HTML escapes every value; the plain-text part must not (it would show "&amp;").
@@ -71,6 +67,9 @@ class EmailTemplates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Every value printed, visitor text included, loses its bidi controls: the request models refuse
+            # them, this covers what was stored before they did.
+            finalize=_shown,
         )
         self._environment.filters["wrap"] = lambda text: textwrap.fill(str(text), TEXT_WIDTH)
         self._environment.filters["bullet"] = lambda text: textwrap.fill(
@@ -78,6 +77,7 @@ class EmailTemplates:
         )
         self._environment.filters["lines_html"] = _lines_html
         self._environment.filters["quote"] = _quote
+        self._environment.filters["mailto"] = mailto_url
         self._inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
         self._check()
 
@@ -114,6 +114,18 @@ class EmailTemplates:
             category=spec.category,
             version=self.catalog.version,
         )
+
+
+def _shown(value: Any) -> Any:
+    """A value as printed; str.translate on Markup gives Markup, so what a filter marked safe stays so."""
+    return without_bidi_controls(value) if isinstance(value, str) else value
+
+
+def mailto_url(email: str) -> str:
+    """A ``mailto:`` URL for one address (RFC 6068): the local part percent-encoded, so that "?", "&", "%" or
+    "#", which an address may hold, cannot add recipients or headers (``?cc=...``) to the coach's reply."""
+    local, _, domain = str(email).rpartition("@")
+    return f"mailto:{quote(local, safe='')}@{quote(domain, safe='.')}"
 
 
 def _lines_html(text: str) -> Markup:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pijnreset.content.loader import ContentError, load_yaml
+from pijnreset.content.loader import read_model
 
 
 class FollowupStep(BaseModel):
@@ -37,8 +36,4 @@ class FollowupSequence(BaseModel):
 
 @cache
 def load_sequence(templates_dir: Path, version: str = "sequence-v1") -> FollowupSequence:
-    path = templates_dir / "followups" / f"{version}.yaml"
-    try:
-        return FollowupSequence.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValueError) as error:
-        raise ContentError(f"{path}: {error}") from error
+    return read_model(templates_dir / "followups" / f"{version}.yaml", FollowupSequence)

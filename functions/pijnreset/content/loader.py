@@ -60,12 +60,17 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
 
 
-def _load(path: Path, model: type[Model]) -> Model:
+def read_model(path: Path, model: type[Model]) -> Model:
+    """One content file as its model: a file that is missing, is not YAML or breaks the model is a
+    ContentError naming the file, so a broken deploy says which file at cold start."""
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8"))
-        loaded = model.model_validate(raw)
+        return model.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValueError) as error:
         raise ContentError(f"{path}: {error}") from error
+
+
+def _load(path: Path, model: type[Model]) -> Model:
+    loaded = read_model(path, model)
     version = getattr(loaded, "version", None)
     if version != path.stem:
         raise ContentError(f"{path}: the file name must equal its version ({version!r})")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
-from pijnreset.content.loader import ContentError, load_yaml
+from pijnreset.content.loader import ContentError, read_model
 from pijnreset.content.wording import forbidden_phrases_in
 
 
@@ -29,13 +28,12 @@ class PageCatalog(BaseModel):
 
 
 class Pages:
-    def __init__(self, templates_dir: Path, brand: str, disclaimer: str) -> None:
+    """``backup_days``: how far the table's backups reach back; a paragraph says it as ``{backup_days}`` (and
+    ``{marker_days}``, a day longer: how long an erasure marker stays)."""
+
+    def __init__(self, templates_dir: Path, brand: str, disclaimer: str, backup_days: int = 7) -> None:
         directory = templates_dir / "pages"
-        try:
-            raw = load_yaml((directory / "pages.yaml").read_text(encoding="utf-8"))
-            self.catalog = PageCatalog.model_validate(raw)
-        except (OSError, yaml.YAMLError, ValueError) as error:
-            raise ContentError(f"{directory / 'pages.yaml'}: {error}") from error
+        self.catalog = read_model(directory / "pages.yaml", PageCatalog)
         found = forbidden_phrases_in(p for page in self.catalog.pages.values() for p in [page.title, *page.paragraphs])
         if found:
             raise ContentError(f"{directory}: forbidden wording {found}")
@@ -45,13 +43,21 @@ class Pages:
         self._template = environment.get_template("page.html.j2")
         self.brand = brand
         self.disclaimer = disclaimer
+        self.facts = {"{backup_days}": str(backup_days), "{marker_days}": str(backup_days + 1)}
 
     def render(self, page_id: str, action: str | None = None) -> str:
         """``action``: where the page's button posts (the same link), for pages that have a button."""
         page = self.catalog.pages[page_id]
+        paragraphs = [self._with_facts(paragraph) for paragraph in page.paragraphs]
+        page = page.model_copy(update={"paragraphs": paragraphs})
         return self._template.render(page=page, action=action, brand=self.brand, disclaimer=self.disclaimer)
+
+    def _with_facts(self, text: str) -> str:
+        for placeholder, value in self.facts.items():
+            text = text.replace(placeholder, value)
+        return text
 
 
 @cache
-def pages(templates_dir: Path, brand: str, disclaimer: str) -> Pages:
-    return Pages(templates_dir, brand, disclaimer)
+def pages(templates_dir: Path, brand: str, disclaimer: str, backup_days: int = 7) -> Pages:
+    return Pages(templates_dir, brand, disclaimer, backup_days)

@@ -3,6 +3,10 @@
 Both are one transaction: the change on the lead, with its proof (time, channel) as its own consent item,
 and for a confirmation the follow-up schedule. A condition on the lead decides whether anything changes,
 so both are idempotent: confirming twice schedules once, unsubscribing twice records the first time.
+
+A confirmation is the one action from the person's own mailbox: it confirms the opt-in request its link was
+issued for (``marketing_request_id``, the submission named in the token) and no other, and it verifies the
+address: ``verified_at``, and the name given with that request becomes the lead's ``verified_name``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pijnreset.timestamps import iso
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-ConfirmOutcome = Literal["confirmed", "already_confirmed", "not_possible"]
+ConfirmOutcome = Literal["confirmed", "already_confirmed", "superseded", "not_possible"]
 UnsubscribeOutcome = Literal["unsubscribed", "already_unsubscribed"]
 
 _LIVE = "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :epoch)"
@@ -32,26 +36,33 @@ class MarketingConsents:
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
     def confirm(
-        self, lead_id: str, now: datetime, followups: list[dict[str, Any]], proof_expires_at: int
+        self, lead_id: str, request_id: str, now: datetime, followups: list[dict[str, Any]], proof_expires_at: int
     ) -> ConfirmOutcome:
+        """``request_id``: the submission whose opt-in the link confirms; "superseded" when the lead's open
+        request is another (a newer one: its own email has the link that confirms it)."""
         moment = iso(now)
         transaction: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self.table_name,
                     "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
-                    "UpdateExpression": "SET marketing_confirmed_at = :now",
-                    # Only an open request, not withdrawn since, for someone without an urgent flag.
+                    "UpdateExpression": "SET marketing_confirmed_at = :now, verified_at = :now,"
+                    " verified_name = marketing_request_name",
+                    # Only the request this link was issued for, still open, not withdrawn since, for someone
+                    # without an urgent flag.
                     "ConditionExpression": f"{_LIVE} AND attribute_exists(marketing_requested_at)"
+                    " AND marketing_request_id = :request"
                     " AND attribute_not_exists(urgent_flag_at)"
                     " AND (attribute_not_exists(marketing_confirmed_at)"
                     " OR marketing_confirmed_at < marketing_requested_at)"
                     " AND (attribute_not_exists(unsubscribed_at) OR unsubscribed_at < marketing_requested_at)",
-                    "ExpressionAttributeValues": to_item({":now": moment, ":epoch": int(now.timestamp())}),
+                    "ExpressionAttributeValues": to_item(
+                        {":now": moment, ":epoch": int(now.timestamp()), ":request": request_id}
+                    ),
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             },
-            self._proof(lead_id, "marketing_confirmation", now, proof_expires_at),
+            self._proof(lead_id, "marketing_confirmation", now, proof_expires_at, submission_id=request_id),
             *(
                 {
                     "Put": {
@@ -66,6 +77,8 @@ class MarketingConsents:
         old = self._transact(transaction)
         if old is _DONE:
             return "confirmed"
+        if old is not None and live(old, now) and old.get("marketing_request_id") != request_id:
+            return "superseded"
         if old is not None and live(old, now) and marketing_allowed(old):
             return "already_confirmed"
         return "not_possible"
@@ -87,7 +100,8 @@ class MarketingConsents:
         ]
         return "unsubscribed" if self._transact(transaction) is _DONE else "already_unsubscribed"
 
-    def _proof(self, lead_id: str, purpose: str, now: datetime, expires_at: int) -> dict[str, Any]:
+    def _proof(self, lead_id: str, purpose: str, now: datetime, expires_at: int, **request: str) -> dict[str, Any]:
+        """``request``: which request it answers (the confirmation: the opt-in's submission_id)."""
         moment = iso(now)
         return {
             "Put": {
@@ -101,7 +115,7 @@ class MarketingConsents:
                         "purpose": purpose,
                         "granted": purpose != "marketing_withdrawal",
                         "given_at": moment,
-                        "source": {"channel": "email_link"},
+                        "source": {"channel": "email_link", **request},
                         "expires_at": expires_at,
                     }
                 ),

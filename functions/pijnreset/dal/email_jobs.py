@@ -94,6 +94,28 @@ class EmailJobs:
         found = [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
         return {(item["pk"], item["sk"]): item for item in found if live(item, now)}
 
+    def statuses(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+        """The status of each job of ``keys`` (None: no such job), read consistently and nothing else of them:
+        the outbox relay, whose stream carries keys only, reads no more than it needs."""
+        found: dict[tuple[str, str], str | None] = dict.fromkeys(keys)
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 100):
+            request: Any = {
+                self.table_name: {
+                    "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in unique[start : start + 100]],
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "pk, sk, #status",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                }
+            }
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response["Responses"].get(self.table_name, []):
+                    item = from_item(dict(raw))
+                    found[(item["pk"], item["sk"])] = item.get("status")
+                request = response.get("UnprocessedKeys") or None
+        return found
+
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None:
         self._finish(job, "sent", {"sent_at": now, "ses_message_id": message_id, "template_version": template_version})
 

@@ -58,16 +58,74 @@ class OpenIntakes:
                 request = response.get("UnprocessedKeys") or None
         return leads
 
-    def mark_handled(self, intake: dict[str, Any], now: str) -> bool:
-        """Takes the intake out of the index, status "handled"; False when it was no longer open."""
+    def mark_handled(
+        self, intake: dict[str, Any], now: str, genuine: bool = True, still_open_until: int | None = None
+    ) -> bool:
+        """Takes the intake out of the index, status "handled", and ends its pause of the follow-ups, in one
+        transaction; False when it was no longer open.
+
+        ``genuine``: the coach spoke with the person, who asked for it: the follow-ups stop for good
+        (``intake_requested_at``). Not genuine (the person never asked): they resume. ``still_open_until``:
+        the expiry of another open intake of the same lead, which keeps pausing them.
+        """
+        sets = ["open_intake_until = :until"] if still_open_until else []
+        values: dict[str, Any] = {":until": still_open_until} if still_open_until else {}
+        if genuine:
+            sets.append("intake_requested_at = :requested")
+            values[":requested"] = intake["created_at"]
+        update = (f"SET {', '.join(sets)}" if sets else "") + ("" if still_open_until else " REMOVE open_intake_until")
+        lead_update: Any = {
+            "TableName": self.table_name,
+            "Key": to_item({"pk": lead_pk(intake["lead_id"]), "sk": PROFILE}),
+            "UpdateExpression": update.strip(),
+            "ConditionExpression": "attribute_exists(pk)",
+        }
+        if values:
+            lead_update["ExpressionAttributeValues"] = to_item(values)
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": to_item({"pk": intake["pk"], "sk": intake["sk"]}),
+                            "UpdateExpression": "SET #status = :handled, handled_at = :now, genuine = :genuine"
+                            " REMOVE gsi1pk, gsi1sk",
+                            "ConditionExpression": "gsi1pk = :open",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": to_item(
+                                {":handled": "handled", ":now": now, ":open": OPEN_INTAKES, ":genuine": genuine}
+                            ),
+                        }
+                    },
+                    {"Update": lead_update},
+                ]
+            )
+        except self._client.exceptions.TransactionCanceledException as error:
+            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+        return True
+
+    def verify_lead(self, lead_id: str, now: str, name: str | None, urgent_flag_at: str | None) -> bool:
+        """The coach's mark that the address is the person's (they replied from it): ``verified_at``, and the
+        name and urgent flag the coach confirmed become the lead's. False when there is no such lead."""
+        values: dict[str, Any] = {":now": now}
+        sets = ["verified_at = :now"]
+        if name:
+            sets.append("verified_name = :name")
+            values[":name"] = name
+        if urgent_flag_at:
+            sets.append("urgent_flag_at = :urgent")
+            values[":urgent"] = urgent_flag_at
         try:
             self._client.update_item(
                 TableName=self.table_name,
-                Key=to_item({"pk": intake["pk"], "sk": intake["sk"]}),
-                UpdateExpression="SET #status = :handled, handled_at = :now REMOVE gsi1pk, gsi1sk",
-                ConditionExpression="gsi1pk = :open",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=to_item({":handled": "handled", ":now": now, ":open": OPEN_INTAKES}),
+                Key=to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                UpdateExpression=f"SET {', '.join(sets)}",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=to_item(values),
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False

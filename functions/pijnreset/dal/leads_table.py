@@ -11,12 +11,14 @@ Keys (see template.yaml for the table itself):
   pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
   pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
   pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
+  pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
 Everything of one person shares one partition, so export and erasure are one Query; a replay record
 sits under the client's id so that a retry is recognised whatever address it carries.
 
 The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
 (gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open,
-gsi1sk = <created_at>#<request_id>; marking one handled removes both).
+gsi1sk = <created_at>#<request_id>; marking one handled removes both) and erasure markers (gsi1pk =
+ERASURES, gsi1sk = <erased_at>#<lead_id>), which `pijnreset reapply-erasures` reads after a restore.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from pijnreset.dal.caps import CapState, learn, with_caps
 from pijnreset.logic.due import due_keys
 from pijnreset.timestamps import iso
 
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     # the request models with email-validator, which only the form functions need.
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from pijnreset.logic.caps import CapPlan
     from pijnreset.logic.intake import NewIntake
     from pijnreset.logic.submission import ConsentProof, NewSubmission
 
@@ -47,7 +51,9 @@ if TYPE_CHECKING:
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
 OPEN_INTAKES = "INTAKE#open"
-_TRANSACTION_ATTEMPTS = 3
+ERASURES = "ERASURES"
+# Up to 3 for a conflicting or renewed write, one more for a request over a cap (dal/caps.py).
+_TRANSACTION_ATTEMPTS = 4
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -69,6 +75,11 @@ def used_challenge_key(challenge: str) -> dict[str, str]:
 def used_challenge_item(challenge: str, expires_at: int) -> dict[str, Any]:
     """Kept until the challenge expires: after that the solution is refused as expired anyway."""
     return {**used_challenge_key(challenge), "entity": "used_challenge", "expires_at": expires_at}
+
+
+def erasure_key(lead_id: str) -> dict[str, str]:
+    """The marker that an address's data was erased (and when): its hash and a time, nothing else."""
+    return {"pk": f"ERASURE#{lead_id}", "sk": "MARKER"}
 
 
 def request_pk(submission_id: str) -> str:
@@ -93,6 +104,7 @@ def latest_submission_sk(lead: dict[str, Any]) -> str | None:
 @dataclass(frozen=True)
 class Recorded:
     body: dict[str, Any]
+    capped: tuple[str, ...] = ()  # what the caps held back or reported (CapState.report)
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,13 @@ class Conflict:
 @dataclass(frozen=True)
 class Reused:
     """A new request whose proof of work was already spent: nothing was written."""
+
+
+@dataclass(frozen=True)
+class Limited:
+    """The client is over its hourly bound (logic/caps.py): nothing was written."""
+
+    retry_after: int
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
@@ -134,20 +153,25 @@ class LeadsTable:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
-    def record_submission(self, new: NewSubmission) -> Recorded | Replayed | Conflict | Reused:
+    def record_submission(
+        self, new: NewSubmission, caps: CapPlan | None = None
+    ) -> Recorded | Replayed | Conflict | Reused | Limited:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new)
+        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new, caps)
 
-    def record_intake(self, new: NewIntake) -> Recorded | Replayed | Conflict | Reused:
+    def record_intake(
+        self, new: NewIntake, caps: CapPlan | None = None
+    ) -> Recorded | Replayed | Conflict | Reused | Limited:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new)
+        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new, caps)
 
     def _write_once(
         self,
         transaction: Callable[[_New, bool], list[dict[str, Any]]],
         replay_pk: str,
         new: _New,
-    ) -> Recorded | Replayed | Conflict | Reused:
+        caps: CapPlan | None = None,
+    ) -> Recorded | Replayed | Conflict | Reused | Limited:
         """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
         whose second is the lead, or recognises a replay.
 
@@ -157,13 +181,19 @@ class LeadsTable:
         nothing of the expired one (its triage, flags, opt-in) comes back to life. The spent proof of work is
         one more conditional put (appended last): a replay is recognised before it, so a retry of the same
         id and payload is answered as the replay it is, whichever solution it carries.
+
+        ``caps``: the counters the transaction also counts in; a client over its bound is refused (Limited), an
+        email over its cap is left out (dal/caps.py).
         """
         renew_lead = False
+        state = CapState()
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             items = transaction(new, renew_lead)
+            capped = with_caps(self.table_name, items, caps, state) if caps is not None else None
+            sent = capped.items if capped else items
             try:
-                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
-                return Recorded(new.response_body)
+                self._client.transact_write_items(TransactItems=sent)  # type: ignore[arg-type]
+                return Recorded(new.response_body, state.report)
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
@@ -172,12 +202,17 @@ class LeadsTable:
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
                     return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
-                used_at = _index_of(items, used_challenge_key(new.challenge.challenge))
+                used_at = _index_of(sent, used_challenge_key(new.challenge.challenge))
                 if used_at < len(codes) and codes[used_at] == "ConditionalCheckFailed":
                     return Reused()
+                verdict = learn([dict(reason) for reason in reasons], capped, caps, state) if capped and caps else None
+                if verdict == "limited":
+                    return Limited(caps.retry_after if caps else 1)
                 if len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and attempt < _TRANSACTION_ATTEMPTS:
                     renew_lead = not renew_lead  # expired profile: replace it (or, if renewed meanwhile, update)
                     continue
+                if verdict == "again" and attempt < _TRANSACTION_ATTEMPTS:
+                    continue  # without the emails over a cap
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise
@@ -273,6 +308,9 @@ class LeadsTable:
                 "triage": new.result.triage,
                 "category": new.result.category,
                 "versions": result["versions"],
+                # This test's own name: its result email greets by it; the lead's name changes only when an
+                # action from the person's mailbox confirms it (see _lead_write).
+                "name": new.name,
                 "source": new.source,
                 "started_at": new.started_at,
                 "created_at": created,
@@ -290,9 +328,17 @@ class LeadsTable:
             "latest_triage": new.result.triage,
         }
         if new.marketing_requested:
-            lead["marketing_requested_at"] = created
+            # The one opt-in request a confirm link can confirm (its token names this submission), and the
+            # name the confirmation makes the lead's verified name.
+            lead |= {
+                "marketing_requested_at": created,
+                "marketing_request_id": new.submission_id,
+                "marketing_request_name": new.name,
+            }
         if new.result.triage == "urgent":
-            lead["urgent_flag_at"] = created
+            # Unverified: shown to the coach as such, and it pauses marketing email (logic/email_policy.py).
+            # The verified urgent_flag_at is set only from a verified action (the coach's ``pijnreset verify``).
+            lead["unverified_urgent_at"] = created
         return [
             self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
             self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
@@ -331,8 +377,12 @@ class LeadsTable:
         refs = {"intake_sk": intake_sk, "with_latest_submission": True}
         return [
             self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
-            # Asking for an intake stops the follow-up emails: the scheduler skips leads that carry this.
-            self._lead_write(new, created, {"intake_requested_at": created}, count="intake_count", renew=renew_lead),
+            # An open intake pauses the follow-up emails until the coach marks it handled (then, if genuine,
+            # they stop for good: ``intake_requested_at``), at most until the intake expires. Anyone can send
+            # this form with anyone's address, so the request alone must not stop them for good.
+            self._lead_write(
+                new, created, {"open_intake_until": new.expires_at}, count="intake_count", renew=renew_lead
+            ),
             intake,
             self._consent_put(
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
@@ -349,6 +399,10 @@ class LeadsTable:
     ) -> dict[str, Any]:
         """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
 
+        Only what a form may claim without proof: the address (it is the key), pointers to the latest
+        request and pending, unverified values. The name, the urgent flag and the follow-up stop of the lead
+        change only from verified actions (the confirm link, the coach's CLI), never from here.
+
         ``renew``: the profile is past its TTL (DynamoDB deletes such items up to days later) and is replaced
         whole, on condition that it still is: a concurrent request may have renewed it meanwhile.
         """
@@ -357,17 +411,16 @@ class LeadsTable:
             "entity": "lead",
             "lead_id": new.lead_id,
             "email": new.email,
-            "#name": new.name,
             "updated_at": created,
             **extra,
             "expires_at": new.expires_at,
         }
         if renew:
-            profile = {name.lstrip("#"): value for name, value in assignments.items()}
+            profile = dict(assignments)
             item = {**_key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
-        values = {f":{name.lstrip('#')}": value for name, value in assignments.items()}
-        sets = [f"{name} = :{name.lstrip('#')}" for name in assignments]
+        values = {f":{name}": value for name, value in assignments.items()}
+        sets = [f"{name} = :{name}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
         return {
             "Update": {
@@ -375,7 +428,6 @@ class LeadsTable:
                 "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
                 "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
-                "ExpressionAttributeNames": {"#name": "name"},
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
         }

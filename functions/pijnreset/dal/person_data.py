@@ -2,23 +2,31 @@
 
 All of a person's items share the lead's partition, plus the replay records of their submissions and
 intakes (keyed by the client's ids) and, perhaps, a suppression marker keyed by their address's hash.
+
+Every erasure leaves an erasure marker (the address's hash and the time, nothing else; see
+logic/erasure.py), so that an erasure undone by a restore from backup can be applied again
+(``reapply_erasures``); it expires when no backup can hold the person any more.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, suppression_key, to_item
-from pijnreset.logic.erasure import link_still_open
+from pijnreset.dal.caps import CapState, count_client, with_caps
+from pijnreset.dal.leads_table import ERASURES, PROFILE, erasure_key, from_item, lead_pk, suppression_key, to_item
+from pijnreset.logic.erasure import erasure_marker, link_still_open, needs_reapplying
 from pijnreset.logic.retention import live
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from pijnreset.dal.ses_suppression import SesSuppressionList
+    from pijnreset.logic.caps import CapPlan
 
 _BATCH = 25
 
@@ -27,12 +35,35 @@ _BATCH = 25
 class Erasure:
     deleted: int
     kept_marker: str | None  # the marker's scope, when one is kept
+    ses_released: bool = False  # the address was taken off SES's account suppression list
+
+
+@dataclass(frozen=True)
+class Reapplied:
+    markers: int  # erasure markers read
+    erased: int  # people erased again in the restored table
+    deleted: int  # items deleted there
 
 
 class PersonData:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        client: DynamoDBClient | None = None,
+        *,
+        backup_days: int = 35,
+        ses: SesSuppressionList | None = None,
+    ) -> None:
+        """``backup_days``: how far the table's backups reach back (how long an erasure marker is kept);
+        ``ses``: the account suppression list an erasure takes the address off (None: left alone)."""
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.backup_days = backup_days
+        self._ses = ses
+
+    def count_client(self, caps: CapPlan) -> bool:
+        """Counts an erasure request against its client's hourly bound; False when the client is over it."""
+        return count_client(self._client, self.table_name, caps)
 
     def items(self, lead_id: str, now: datetime | None = None) -> list[dict[str, Any]]:
         """Every item of the person; with ``now``, only those still live (an export), else all (erasure)."""
@@ -58,15 +89,23 @@ class PersonData:
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if item["sk"] == PROFILE and item["pk"] == lead_pk(lead_id)), None)
         doomed = [item for item in items if item is not marker]
-        # The marker is written before anything is deleted: an erasure cut short (throttled, timed out) is
+        # The markers are written before anything is deleted: an erasure cut short (throttled, timed out) is
         # finished by the retry, which no longer finds the lead that says they had unsubscribed.
+        self._client.put_item(TableName=self.table_name, Item=to_item(erasure_marker(lead_id, now, self.backup_days)))
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
-            self._client.put_item(
-                TableName=self.table_name,
-                Item=to_item(
-                    {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
-                ),
-            )
+            marker = {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
+            self._client.put_item(TableName=self.table_name, Item=to_item(marker))
+        address = next((str(item["email"]) for item in items if item.get("email")), None)
+        released = False
+        if self._ses is not None and address is not None:
+            # SES keeps the plain address; a hashed marker with SES's reason takes its place (a complaint or
+            # a hard bounce still stops every email), then the address leaves SES's list.
+            reason = self._ses.reason(address)
+            if reason is not None and (marker is None or marker.get("scope") != "all"):
+                marker = {**suppression_key(lead_id), "entity": "suppression", "scope": "all", "reason": reason}
+                self._client.put_item(TableName=self.table_name, Item=to_item({**marker, "at": iso(now)}))
+            self._ses.remove(address)
+            released = True
         # The erasure emails go last, in a call of their own: while one is stored its link still works, so
         # an erasure cut short can be finished by using the link again.
         others = [item for item in doomed if item.get("kind") != "erase_confirm"]
@@ -74,39 +113,72 @@ class PersonData:
         for part in (others, links):
             for start in range(0, len(part), _BATCH):
                 self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in part[start : start + _BATCH]])
-        if marker is None and lead is not None and lead.get("unsubscribed_at"):
-            return Erasure(len(doomed), "marketing")
-        return Erasure(len(doomed), marker.get("scope") if marker else None)
+        return Erasure(len(doomed), marker.get("scope") if marker else None, released)
 
-    def request_erasure(self, lead_id: str, job: dict[str, Any], now: datetime) -> bool:
-        """Writes the erasure-confirmation email job, only if the person is known: one call either way."""
+    def erasures(self) -> list[dict[str, Any]]:
+        """Every erasure marker of the table (the index's ERASURES partition), oldest first."""
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self.table_name,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :erasures",
+            ExpressionAttributeValues=to_item({":erasures": ERASURES}),
+        )
+        return [from_item(dict(item)) for page in pages for item in page.get("Items", [])]
+
+    def reapply_erasures(self, markers: list[dict[str, Any]]) -> Reapplied:
+        """Erases again, in this (restored) table, everyone whose erasure ``markers`` (read from the table as
+        it was before the restore) record and this table does not: their data came back with the backup."""
+        erased = deleted = 0
+        for source in markers:
+            lead_id = str(source["lead_id"])
+            here = next(iter(self._get([erasure_key(lead_id)])), None)
+            if not needs_reapplying(source, here):
+                continue
+            items = self.items(lead_id)
+            erasure = self._erase(lead_id, items, datetime.fromisoformat(str(source["erased_at"])))
+            erased += any(item.get("entity") != "suppression" for item in items)
+            deleted += erasure.deleted
+        return Reapplied(len(markers), erased, deleted)
+
+    def request_erasure(
+        self, lead_id: str, job: dict[str, Any], now: datetime, caps: CapPlan | None = None
+    ) -> Literal["sent", "ignored", "capped"]:
+        """Writes the erasure-confirmation email job, only if the person is known: one call either way.
+
+        ``caps``: the job also counts against its mailbox's daily cap and the daily ceiling, in the same call;
+        past either nothing is written ("capped"). The client's own bound is counted before, by the handler.
+        """
+        items: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": self.table_name,
+                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "ConditionExpression": "attribute_exists(pk)"
+                    " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
+                    "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": to_item(job),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        if caps is not None:
+            # Counted against the ceiling itself: no second call to learn that the count is only near it.
+            items = with_caps(self.table_name, items, replace(caps, client=None), CapState(near=True)).items
         try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self.table_name,
-                            "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
-                            "ConditionExpression": "attribute_exists(pk)"
-                            " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
-                            "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table_name,
-                            "Item": to_item(job),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except self._client.exceptions.TransactionCanceledException as error:
             reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons[:2]:
+                return "ignored"  # unknown address, or a confirmation already went out this hour
             if "ConditionalCheckFailed" in reasons:
-                return False  # unknown address, or a confirmation already went out this hour
+                return "capped"  # the mailbox's cap or the daily ceiling
             raise  # throttled or conflicting: the client retries (503), known address or not
-        return True
+        return "sent"
 
     def _partition(self, pk: str) -> Any:
         pages = self._client.get_paginator("query").paginate(

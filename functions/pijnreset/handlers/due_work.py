@@ -4,6 +4,8 @@ It runs on an EventBridge schedule and reads only the due index's hour buckets o
 (never a Scan). Everything it does is conditional, so overlapping or repeated runs do no double work.
 """
 
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,14 +27,22 @@ queue = EmailQueue(settings.queue_url)
 # Work due up to a week ago is still found: a weekend with the schedule failing (alarmed) loses nothing,
 # it only comes late. Each run reads one small query per hour bucket (168), nearly all of them empty.
 LOOK_BACK = timedelta(days=7)
-# A job still pending this long after it was written never reached the queue (or fell out of it).
-STUCK_AFTER = timedelta(minutes=15)
+# A job still pending this long after it was written never reached the queue (or fell out of it): longer
+# than the email queue could still be holding a message for it - every receive SQS allows before the
+# dead-letter queue (maxReceiveCount 5) after a visibility timeout each (180 s), plus the longest delay a
+# message may carry (15 minutes) - 30 minutes; and a margin. Sooner, it re-queues jobs merely waiting.
+STUCK_AFTER = timedelta(minutes=45)
 SWEEP_AGAIN_AFTER = timedelta(hours=1)
+# Work stops with this much of the invocation left; the next run (oldest first) goes on where it stopped.
+TIME_RESERVE_SECONDS = 10.0
 
 
-def run(now: datetime) -> dict[str, int]:
-    counts = {"followups_enqueued": 0, "jobs_swept": 0}
+def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> dict[str, int]:
+    counts = {"followups_enqueued": 0, "jobs_swept": 0, "out_of_time": 0}
     for item in due_work.due(now, LOOK_BACK):
+        if seconds_left() < TIME_RESERVE_SECONDS:
+            counts["out_of_time"] = 1
+            break
         if item.get("entity") == "followup":
             job = email_job_item(
                 lead_id=item["lead_id"],
@@ -55,10 +65,11 @@ def run(now: datetime) -> dict[str, int]:
 
 
 def _stuck(job: dict[str, Any], now: datetime) -> bool:
-    written = datetime.fromisoformat(str(job["created_at"]).replace("Z", "+00:00"))
-    deferred = str(job.get("deferred_until") or "")
-    waiting_on_queue = deferred and datetime.fromisoformat(deferred.replace("Z", "+00:00")) > now
-    return job.get("status") == "pending" and now - written >= STUCK_AFTER and not waiting_on_queue
+    """Pending, and longer than the queue could still hold a message for it: since it was written, or since
+    the end of the wait SES asked for (its message comes back then, and may be refused and wait again)."""
+    moments = [str(job["created_at"]), str(job.get("deferred_until") or "")]
+    last = max(datetime.fromisoformat(moment.replace("Z", "+00:00")) for moment in moments if moment)
+    return job.get("status") == "pending" and now - last >= STUCK_AFTER
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -71,7 +82,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         if scheduled
         else datetime.now(UTC)
     )
-    counts = run(now)
+    counts = run(now, lambda: context.get_remaining_time_in_millis() / 1000)
     for name, value in counts.items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     logger.info("due work done", extra=counts)

@@ -35,8 +35,8 @@ email_settings = get_email_settings()
 token_keys = TokenKeys(settings.token_parameter)
 
 
-def sign(purpose: Purpose, lead_id: str, expires_at: int) -> str:
-    return tokens.sign(token_keys.current(), purpose, lead_id, expires_at)
+def sign(purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None) -> str:
+    return tokens.sign(token_keys.current(), purpose, lead_id, expires_at, ref)
 
 
 deliverer = EmailDeliverer(
@@ -49,6 +49,7 @@ deliverer = EmailDeliverer(
     links=EmailLinks(email_settings.landing_page_url, settings.api_url, sign),
     pacer=Pacer(email_settings.send_rate_per_sender),
     claim_stale=timedelta(seconds=email_settings.claim_stale_seconds),
+    backup_days=settings.backup_recovery_days,
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -64,6 +65,7 @@ def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
     delivery = deliverer.deliver(message, now(), seconds_left)
     name = {
         "sent": f"EmailSent_{delivery.kind}",
+        "sent_unmarked": "EmailSentUnmarked",  # out, but its job stays claimed: look before its claim goes stale
         "failed": f"EmailFailed_{delivery.kind}",
         "skipped": f"EmailSkipped_{delivery.kind}",
         "deferred": f"EmailDeferred_{delivery.error_class}",
@@ -73,6 +75,8 @@ def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
         "handed_back": "EmailHandedBack",  # batches too big for the pace and the timeout
     }[delivery.outcome]
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    if delivery.kind == "erase_request_coach" and delivery.outcome == "sent":
+        metrics.add_metric(name="ErasureRequestToCoach", unit=MetricUnit.Count, value=1)  # a suppressed address
     logger.info(
         "email job handled", extra={"outcome": delivery.outcome, "kind": delivery.kind, "reason": delivery.reason}
     )

@@ -10,14 +10,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pijnreset.api.pages import PageError, claims_from_query, html_page, page_resolver, page_responses, same_link
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
 
 settings = get_settings()
-views = pages(settings.templates, settings.brand_name, settings.content().disclaimer.text)
+views = pages(
+    settings.templates, settings.brand_name, settings.content().disclaimer.text, settings.backup_recovery_days
+)
 keys = TokenKeys(settings.token_parameter)
-people = PersonData(settings.table_name)
+people = PersonData(settings.table_name, backup_days=settings.backup_recovery_days, ses=SesSuppressionList())
 app = page_resolver(views)
 
 
@@ -33,7 +36,7 @@ def erase_page() -> Any:
 
 @app.post(
     "/privacy/erase/confirm",
-    summary="Erase every item of the person, keeping at most a hashed suppression marker",
+    summary="Erase every item of the person, keeping hashed markers only (erasure; suppression where needed)",
     responses=page_responses({200: "Erased", 410: "The link has expired, or was used already (it works once)"}),
 )
 def erase() -> Any:
@@ -43,7 +46,14 @@ def erase() -> Any:
         metrics.add_metric(name="ErasureLinkReused", unit=MetricUnit.Count, value=1)
         raise PageError(410, "erase_used")
     metrics.add_metric(name="PersonErased", unit=MetricUnit.Count, value=1)
-    logger.info("person erased", extra={"items_deleted": erasure.deleted, "marker_kept": erasure.kept_marker})
+    logger.info(
+        "person erased",
+        extra={
+            "items_deleted": erasure.deleted,
+            "marker_kept": erasure.kept_marker,
+            "ses_released": erasure.ses_released,
+        },
+    )
     return html_page(views, 200, "erase_done")
 
 

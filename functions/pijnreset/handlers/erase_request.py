@@ -3,6 +3,10 @@ work is good: a new one per request).
 
 For a known address the same single write also puts an email job with a signed erasure link; for an
 unknown one that write's condition fails. Same answer, same work, so the answer tells nothing.
+
+The caps (logic/caps.py): the client's hourly bound is counted first, in a call of its own, so that a 429
+never depends on whether the address is known; the mailbox's daily cap and the daily ceiling are conditions
+of the single write, which past them writes nothing (and still answers 202).
 """
 
 from datetime import UTC, datetime
@@ -12,6 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.caps import FormCaps, rate_limited, rate_limited_response
 from pijnreset.api.forms import ChallengeGate, challenge_failed
 from pijnreset.api.resolver import (
     build_resolver,
@@ -34,7 +39,9 @@ from pijnreset.timestamps import iso
 settings = get_settings()
 people = PersonData(settings.table_name)
 used = UsedChallenges(settings.table_name)
-challenges = ChallengeGate(TokenKeys(settings.token_parameter))
+keys = TokenKeys(settings.token_parameter)
+challenges = ChallengeGate(keys)
+caps = FormCaps(settings, keys)
 app = build_resolver()
 
 
@@ -44,6 +51,7 @@ app = build_resolver()
     responses=json_body_responses(
         {
             202: openapi_response("Accepted; a confirmation link goes to the address if we know it", AcceptedResponse),
+            429: rate_limited_response(),
         }
     ),
 )
@@ -61,9 +69,13 @@ def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
         once_per=iso(now)[:13],  # at most one confirmation email per address per hour
         expires_at=settings.retention().expires_at("email", now),
     )
-    known = people.request_erasure(lead_id, job, now)
+    plan = caps.plan(app, request.email, ["erase_confirm"], now)
+    if not people.count_client(plan):
+        raise rate_limited(plan.retry_after)
+    outcome = people.request_erasure(lead_id, job, now, plan)
     metrics.add_metric(name="ErasureRequested", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="ErasureLinkSent" if known else "ErasureRequestIgnored", unit=MetricUnit.Count, value=1)
+    metric = {"sent": "ErasureLinkSent", "ignored": "ErasureRequestIgnored", "capped": "EmailCapped_erase"}[outcome]
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
     return json_response(202, AcceptedResponse().model_dump())
 
 

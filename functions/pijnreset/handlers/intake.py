@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.caps import FormCaps, count_capped, rate_limited, rate_limited_response
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import ChallengeGate, challenge_failed, conflict, screened_as_bot
 from pijnreset.api.resolver import (
@@ -16,9 +17,9 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded, Reused
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.logic.intake import check_intake, plan_intake
+from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
 from pijnreset.logic.submission import check_started_at
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
@@ -28,7 +29,9 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
-challenges = ChallengeGate(TokenKeys(settings.token_parameter))
+keys = TokenKeys(settings.token_parameter)
+challenges = ChallengeGate(keys)
+caps = FormCaps(settings, keys)
 app = build_resolver()
 
 
@@ -41,6 +44,7 @@ app = build_resolver()
                 "Requested (or a replay of the same request): the coach and the visitor get an email", IntakeResponse
             ),
             409: openapi_response("request_id already used with another payload", ErrorResponse),
+            429: rate_limited_response(),
         }
     ),
 )
@@ -54,13 +58,16 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     new = plan_intake(content, request, now, settings.retention(), solved)
     if screened_as_bot(request, now, settings.min_fill_seconds):
         return json_response(202, new.response_body)  # a person's answer, with nothing stored
-    outcome = table.record_intake(new)
+    outcome = table.record_intake(new, caps.plan(app, new.email, INTAKE_EMAIL_KINDS, now))
+    if isinstance(outcome, Limited):
+        raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict("request_id", "IntakeConflict")
     if isinstance(outcome, Reused):
         raise challenge_failed("altcha_reused")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="IntakeRequested", unit=MetricUnit.Count, value=1)
+        count_capped(outcome.capped)
         logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact})
     else:
         metrics.add_metric(name="IntakeReplayed", unit=MetricUnit.Count, value=1)

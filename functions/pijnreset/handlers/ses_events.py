@@ -1,22 +1,37 @@
 """SES bounce and complaint notifications (configuration set -> SNS -> here): suppress the address.
 
 A permanent bounce or a complaint suppresses every email to the address; transient bounces are only
-counted. Nothing here raises on a bad notification: SNS would only redeliver it.
+counted. Only our own topic's notifications of our own configuration set count (the topic's policy lets
+only that configuration set publish; this checks it again). A bounce or complaint of the coach's own
+address suppresses nothing: the coach's notices must keep coming, so it is counted for the alarm instead.
+
+Nothing here raises on a bad notification: SNS would only redeliver it. A marker that cannot be written
+(DynamoDB throttled) is recorded on the async-failure queue as ids only (the address's hash, the reason,
+the time: all it takes to write the marker by hand), never as the SES event, which holds the address,
+the subject and the headers. Only when even that fails does the invocation fail, to be retried by Lambda.
 """
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
 from pijnreset.dal.suppressions import Suppressions
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.ses_events import parse_notification
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_settings
+from pijnreset.settings import get_ses_events_settings, get_settings
+from pijnreset.timestamps import iso
 
-suppressions = Suppressions(get_settings().table_name)
+settings = get_settings()
+events_settings = get_ses_events_settings()
+suppressions = Suppressions(settings.table_name)
+failures = boto3.client("sqs")
+coach_lead_id = lead_id_for(events_settings.coach_address)
 
 _METRICS = {
     "suppress_bounce": "SesBounceSuppressed",
@@ -24,22 +39,55 @@ _METRICS = {
     "transient_bounce": "SesTransientBounce",
     "ignored": "SesEventIgnored",
     "malformed": "SesEventMalformed",
+    "foreign": "SesEventForeign",
+    "coach": "SesCoachAddressRejected",
 }
+
+
+def _from_another_topic(record: Any) -> bool:
+    sns = record.get("Sns") if isinstance(record, dict) else None
+    topic = sns.get("TopicArn") if isinstance(sns, dict) else None
+    return topic is not None and topic != events_settings.topic_arn
+
+
+def _message(record: Any) -> str:
+    sns = record.get("Sns") if isinstance(record, dict) else None
+    message = sns.get("Message") if isinstance(sns, dict) else None
+    return message if isinstance(message, str) else ""
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     counts = dict.fromkeys(_METRICS.values(), 0)
+    failed: list[dict[str, str]] = []
     records = event.get("Records") if isinstance(event, dict) else None
     for record in records if isinstance(records, list) else [None]:
-        sns = record.get("Sns") if isinstance(record, dict) else None
-        message = sns.get("Message") if isinstance(sns, dict) else None
-        for ses_event in parse_notification(message) if isinstance(message, str) else parse_notification(""):
-            if ses_event.action in ("suppress_bounce", "suppress_complaint") and ses_event.email:
-                reason = "bounce" if ses_event.action == "suppress_bounce" else "complaint"
-                suppressions.suppress(lead_id_for(ses_event.email), reason, datetime.now(UTC))
-            counts[_METRICS[ses_event.action]] += 1
+        if _from_another_topic(record):
+            counts[_METRICS["foreign"]] += 1
+            continue
+        for ses_event in parse_notification(_message(record), events_settings.configuration_set):
+            action = ses_event.action
+            if action in ("suppress_bounce", "suppress_complaint") and ses_event.email:
+                lead_id = lead_id_for(ses_event.email)
+                if lead_id == coach_lead_id:
+                    counts[_METRICS["coach"]] += 1
+                    continue
+                reason = "bounce" if action == "suppress_bounce" else "complaint"
+                now = datetime.now(UTC)
+                try:
+                    suppressions.suppress(lead_id, reason, now)
+                except (ClientError, BotoCoreError) as error:
+                    logger.warning("suppression marker not written", extra={"error": type(error).__name__})
+                    failed.append({"lead_id": lead_id, "reason": reason, "at": iso(now)})
+            counts[_METRICS[action]] += 1
+    if failed:
+        # Raises if the queue cannot be reached either: then Lambda retries the whole notification.
+        failures.send_message(
+            QueueUrl=events_settings.failure_queue_url,
+            MessageBody=json.dumps({"function": "SesEventsFunction", "unwritten_suppressions": failed}),
+        )
+        metrics.add_metric(name="SesSuppressionDeferred", unit=MetricUnit.Count, value=len(failed))
     for name, value in counts.items():
         if value:
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

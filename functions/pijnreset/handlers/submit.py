@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.api.caps import FormCaps, count_capped, rate_limited, rate_limited_response
 from pijnreset.api.errors import ApiError
 from pijnreset.api.forms import ChallengeGate, challenge_failed, conflict, screened_as_bot
 from pijnreset.api.resolver import (
@@ -16,7 +17,7 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Recorded, Reused
+from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.submission import check_request, check_started_at, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
@@ -27,7 +28,9 @@ from pijnreset.settings import get_settings
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
-challenges = ChallengeGate(TokenKeys(settings.token_parameter))
+keys = TokenKeys(settings.token_parameter)
+challenges = ChallengeGate(keys)
+caps = FormCaps(settings, keys)
 app = build_resolver()
 
 
@@ -39,6 +42,7 @@ app = build_resolver()
             200: openapi_response("A replay of an earlier submission: the identical body", SubmitResponse),
             201: openapi_response("Scored and stored", SubmitResponse),
             409: openapi_response("submission_id already used with another payload", ErrorResponse),
+            429: rate_limited_response(),
         }
     ),
 )
@@ -52,13 +56,16 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     new = plan_submission(content, request, now, settings.retention(), solved)
     if screened_as_bot(request, now, settings.min_fill_seconds):
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
-    outcome = table.record_submission(new)
+    outcome = table.record_submission(new, caps.plan(app, new.email, new.email_kinds, now))
+    if isinstance(outcome, Limited):
+        raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict("submission_id", "SubmissionConflict")
     if isinstance(outcome, Reused):
         raise challenge_failed("altcha_reused")
     if isinstance(outcome, Recorded):
         metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
+        count_capped(outcome.capped)
         metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)
         if new.result.category:
             metrics.add_metric(name=f"Category_{new.result.category}", unit=MetricUnit.Count, value=1)

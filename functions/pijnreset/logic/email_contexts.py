@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from pijnreset.content.loader import Content
@@ -19,7 +19,9 @@ _ACTION_PATHS: Mapping[Purpose, str] = {
     "erase": "/privacy/erase/confirm",
 }
 
-Signer = Callable[[Purpose, str, int], str]
+
+class Signer(Protocol):
+    def __call__(self, purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class EmailLinks:
     def intake_url(self) -> str:
         return f"{self.landing_page_url.split('#', 1)[0]}#intake"
 
-    def action_url(self, purpose: Purpose, lead_id: str, now: datetime) -> str:
-        token = self.signer(purpose, lead_id, int(now.timestamp()) + LINK_VALIDITY_SECONDS[purpose])
+    def action_url(self, purpose: Purpose, lead_id: str, now: datetime, ref: str | None = None) -> str:
+        """``ref``: the one request the link acts on (a confirm link: the submission whose opt-in it confirms)."""
+        token = self.signer(purpose, lead_id, int(now.timestamp()) + LINK_VALIDITY_SECONDS[purpose], ref)
         return f"{self.api_url.rstrip('/')}{_ACTION_PATHS[purpose]}?{urlencode({'token': token})}"
 
 
@@ -79,6 +82,7 @@ class Sending:
     links: EmailLinks
     identity: SenderIdentity
     now: datetime
+    backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
 
 
 def _lead(data: JobData) -> dict[str, Any]:
@@ -87,31 +91,58 @@ def _lead(data: JobData) -> dict[str, Any]:
     return data.lead
 
 
-def _to_lead(data: JobData, sending: Sending, variant: str, **context: Any) -> Envelope:
+def _to_lead(data: JobData, sending: Sending, variant: str, name: str | None = None, **context: Any) -> Envelope:
+    """To the lead's address, by the lead's verified name (or none): a name typed into a form reaches the
+    person's later emails only once an action from their own mailbox confirmed it (docs/front-door.md).
+    ``name``: the name of the one request this email answers, for the email that answers it."""
     lead = _lead(data)
+    shown = lead.get("verified_name", "") if name is None else name
     return Envelope(
         recipient_email=lead["email"],
-        recipient_name=lead.get("name", ""),
+        recipient_name=shown,
         variant=variant,
-        context={"name": lead.get("name", ""), "disclaimer": sending.content.disclaimer.model_dump(), **context},
+        context={"name": shown, "disclaimer": sending.content.disclaimer.model_dump(), **context},
     )
 
 
 def result_email(data: JobData, sending: Sending) -> Envelope:
+    """The result of one Pijntest, by the name given with that test (and only that one)."""
     if data.lead is None or data.submission is None:
         raise JobNotRenderable("lead or submission gone")
     result = data.submission["result"]
-    return _to_lead(data, sending, result["triage"], result=result, intake_url=sending.links.intake_url)
+    return _to_lead(
+        data,
+        sending,
+        result["triage"],
+        name=data.submission.get("name", ""),
+        result=result,
+        intake_url=sending.links.intake_url,
+    )
 
 
-def _action_email(purpose: Purpose) -> ContextBuilder:
-    """An email whose point is one signed link (``<purpose>_url`` in the template)."""
+def optin_email(data: JobData, sending: Sending) -> Envelope:
+    """The double opt-in: its link confirms the opt-in of this job's submission only, not a later one."""
+    if data.lead is None or data.submission is None:
+        raise JobNotRenderable("lead or submission gone")
+    url = sending.links.action_url("confirm", data.lead["lead_id"], sending.now, ref=data.submission["submission_id"])
+    return _to_lead(data, sending, "default", confirm_url=url)
 
-    def build(data: JobData, sending: Sending) -> Envelope:
-        url = sending.links.action_url(purpose, _lead(data)["lead_id"], sending.now)
-        return _to_lead(data, sending, "default", **{f"{purpose}_url": url})
 
-    return build
+def erase_confirm_email(data: JobData, sending: Sending) -> Envelope:
+    """The erasure link, and what an erasure leaves, where, and for how long."""
+    url = sending.links.action_url("erase", _lead(data)["lead_id"], sending.now)
+    return _to_lead(data, sending, "default", erase_url=url, backup_days=sending.backup_days)
+
+
+def erase_request_coach_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach, for an erasure request from a suppressed address (no link can reach it): the address, the
+    one thing the coach needs to erase it with the CLI; no name, nothing else of the person."""
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"email": _lead(data)["email"], "disclaimer": sending.content.disclaimer.model_dump()},
+    )
 
 
 def marketing_email(data: JobData, sending: Sending) -> Envelope:
@@ -125,8 +156,7 @@ def marketing_email(data: JobData, sending: Sending) -> Envelope:
 def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
     """To the coach, Reply-To the prospect: red flags first, then who to contact how, then the Pijntest."""
     lead, intake = _lead_and_intake(data)
-    pijntest = _pijntest_summary(data.submission, sending.content)
-    earlier_urgent = lead.get("urgent_flag_at") if not pijntest or pijntest["triage"] != "urgent" else None
+    pijntest = _pijntest_summary(data.submission, sending.content, lead)
     return Envelope(
         recipient_email=sending.identity.coach_address,
         recipient_name="",
@@ -134,7 +164,9 @@ def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
         context={
             "intake": _intake_view(intake),
             "pijntest": pijntest,
-            "earlier_urgent_at": for_people(earlier_urgent) if earlier_urgent else None,
+            "earlier_urgent": _earlier_urgent(lead, data.submission),
+            # The name the person confirmed from their own mailbox, when it differs from the one on this form.
+            "verified_name": lead.get("verified_name") if lead.get("verified_name") != intake["name"] else None,
             # Sent from this test's own result page: only then does the form know the submission's id. An
             # intake from anywhere else carries an address nobody confirmed, so the coach is told to check.
             "pijntest_linked": bool(
@@ -187,10 +219,31 @@ def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _pijntest_summary(submission: dict[str, Any] | None, content: Content) -> dict[str, Any] | None:
+def urgent_verified(lead: dict[str, Any], submission: dict[str, Any]) -> bool:
+    """Whether this submission's urgent flag is the lead's verified one (see dal/leads_table.py)."""
+    return bool(lead.get("urgent_flag_at")) and lead.get("urgent_flag_at") == submission.get("created_at")
+
+
+def _earlier_urgent(lead: dict[str, Any], submission: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An urgent flag of an earlier Pijntest than the one shown: the verified one first, else an unverified
+    one, marked so (anyone can type anyone's address into the form)."""
+    shown = (
+        (submission or {}).get("created_at") if (submission or {}).get("result", {}).get("triage") == "urgent" else None
+    )
+    for attribute, verified in (("urgent_flag_at", True), ("unverified_urgent_at", False)):
+        at = lead.get(attribute)
+        if at and at != shown:
+            return {"at": for_people(at), "verified": verified}
+    return None
+
+
+def _pijntest_summary(
+    submission: dict[str, Any] | None, content: Content, lead: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The latest Pijntest as both intake emails show it: triage and red flags (urgent ones first) lead.
 
     The GP-today advice is the questionnaire's own text, with 113 only when that flag was raised.
+    ``verified``: whether an action from the person's mailbox (or the coach) confirmed this test's urgent flag.
     """
     if submission is None:
         return None
@@ -202,6 +255,7 @@ def _pijntest_summary(submission: dict[str, Any] | None, content: Content) -> di
         "triage": result["triage"],
         "red_flags": flags,
         "urgent_advice": urgent_advice(content.questionnaire, urgent_ids).model_dump() if urgent_ids else None,
+        "verified": urgent_verified(lead or {}, submission),
         "result": result,
     }
 
@@ -210,8 +264,9 @@ ContextBuilder = Callable[[JobData, Sending], Envelope]
 
 BUILDERS: dict[str, ContextBuilder] = {
     "result": result_email,
-    "optin_confirm": _action_email("confirm"),
-    "erase_confirm": _action_email("erase"),
+    "optin_confirm": optin_email,
+    "erase_confirm": erase_confirm_email,
+    "erase_request_coach": erase_request_coach_email,
     "intake_coach": intake_coach_email,
     "intake_confirmation": intake_confirmation_email,
 }

@@ -17,14 +17,21 @@ as a batch item failure: that would hold it for the queue's visibility timeout a
 towards the dead-letter queue, though nothing went wrong. Nothing is claimed by then, so nothing is
 undone; should the original be delivered again as well, the claim still lets only one send through.
 
-The one window left: the sender crashes (or times out) after SES accepted the message and before the
-"sent" mark is written. The job then stays "sending" until its claim goes stale, and the next delivery of
-its message sends it again. Nothing slow runs between the two calls, so the window is one DynamoDB write.
+Once SES accepted the message, the job is never released: a "sent" mark that fails (DynamoDB throttled)
+is tried again a few times, and if it still fails the job stays claimed ("sending") and the message is
+done with (outcome "sent_unmarked", alarmed on its metric): releasing it would let the next delivery send
+the email a second time. The one window left: the sender crashes (or times out) after SES accepted the
+message and before the mark is written; the job then stays "sending" until its claim goes stale, and the
+next delivery of its message sends it again. Nothing slow runs between the two calls.
+
+An erasure request whose address is suppressed (a complaint, a hard bounce) cannot get its link; it reaches
+the coach instead (``erase_request_coach``, with only the address), who erases with the CLI.
 """
 
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,14 +59,17 @@ from pijnreset.logic.email_contexts import (
     builder_for,
 )
 from pijnreset.logic.email_message import address, build_message
-from pijnreset.logic.email_policy import skip_reason
+from pijnreset.logic.email_policy import ERASE_REQUEST_TO_COACH, skip_reason
 from pijnreset.logic.followups import confirmation_of
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
 # waiting: came back before its not_before and went back on the queue; handed_back: no time left in this
 # invocation to send it, back on the queue. Neither touched the job or SES.
-Outcome = Literal["sent", "already_done", "gone", "failed", "deferred", "skipped", "waiting", "handed_back"]
+# sent_unmarked: SES accepted it, but the "sent" mark could not be written; the job stays claimed.
+Outcome = Literal[
+    "sent", "sent_unmarked", "already_done", "gone", "failed", "deferred", "skipped", "waiting", "handed_back"
+]
 
 
 class RetryLater(Exception):
@@ -103,6 +113,9 @@ class EmailDeliverer:
     pacer: Pacer
     claim_stale: timedelta
     delay_policy: Callable[[ErrorClass, int], int] = retry_delay
+    backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
+    mark_attempts: int = 4  # tries of the "sent" mark once SES accepted the email
+    pause: Callable[[float], None] = time.sleep
 
     def deliver(self, message: JobMessage, now: datetime, seconds_left: float = math.inf) -> Delivery:
         """Delivers the job of ``message``; ``seconds_left``: how long the invocation may still run."""
@@ -134,10 +147,13 @@ class EmailDeliverer:
             if data.lead is None:
                 raise JobNotRenderable("lead or submission gone")
             scheduled_by = confirmation_of(str(job["followup_sk"])) if job.get("followup_sk") else None
-            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression, scheduled_by)
+            reason = skip_reason(kind, self.templates.category(kind), data.lead, data.suppression, scheduled_by, now)
+            if reason == "suppressed" and kind == "erase_confirm":
+                kind, reason = ERASE_REQUEST_TO_COACH, None  # no link can reach them: the coach erases
             if reason is not None:
                 raise JobNotRenderable(reason)
-            envelope = builder_for(kind)(data, Sending(self.content, self.links, self.identity, now))
+            sending = Sending(self.content, self.links, self.identity, now, self.backup_days)
+            envelope = builder_for(kind)(data, sending)
         except JobNotRenderable as skipped:
             self.store.mark_skipped(job, iso(now), str(skipped))
             return Delivery("skipped", kind, reason=str(skipped))
@@ -158,8 +174,20 @@ class EmailDeliverer:
             message_id = self.mailer.send(raw, self.identity.address, envelope.recipient_email)
         except SendError as error:
             return self._after_refusal(message, job, kind, error, now)
-        self.store.mark_sent(job, iso(now), message_id, rendered.version)
+        if not self._marked_sent(job, iso(now), message_id, rendered.version):
+            return Delivery("sent_unmarked", kind, reason="mark_failed")
         return Delivery("sent", kind)
+
+    def _marked_sent(self, job: dict[str, Any], now: str, message_id: str, version: str) -> bool:
+        """Writes the "sent" mark, trying again on an error instead of releasing the claim (the email is out)."""
+        for attempt in range(self.mark_attempts):
+            try:
+                self.store.mark_sent(job, now, message_id, version)
+                return True
+            except Exception:  # any DynamoDB error: the claim must hold, whatever it was
+                if attempt + 1 < self.mark_attempts:
+                    self.pause(0.2 * 2**attempt)
+        return False
 
     def _after_refusal(
         self, message: JobMessage, job: dict[str, Any], kind: str, error: SendError, now: datetime

@@ -1,6 +1,8 @@
 """Builds the raw MIME message SES sends: plain-text and HTML parts, headers free of visitor text.
 
-The only visitor text that reaches a header is the display name, and only after ``safe_display_name``.
+The only visitor text that reaches a header is the display name, and only after ``safe_display_name``: the
+request models already refuse such names, but what is stored (or written by an older version) is read again
+at every send, so the header gets its own filter.
 """
 
 from __future__ import annotations
@@ -42,15 +44,20 @@ def _kept_whole(name: str, value: str) -> bool:
 
 _POLICY = _Policy(linesep="\r\n")
 _SPACES = re.compile(r"\s+")
+# Address punctuation (RFC 5322 specials but the full stop) and the two characters of an RFC 2047 encoded word
+# ("=?...?="): without them no parser can read an address, a group or another header into a display name, even
+# one that decodes encoded words found in it.
+_ADDRESS_PUNCTUATION = frozenset('"\\()<>[]:;@,=?')
 
 
 def safe_display_name(name: str) -> str:
-    """The name with control, format and separator characters removed, spaces collapsed, and cut short.
+    """The name without control, format (bidi included) and separator characters, without address punctuation,
+    spaces collapsed, and cut short.
 
     The header encoder quotes and RFC 2047-encodes what remains, so no character can end the header.
     """
     kept = "".join(
-        " " if unicodedata.category(char) in {"Zl", "Zp", "Cc"} else char
+        " " if unicodedata.category(char) in {"Zl", "Zp", "Cc"} or char in _ADDRESS_PUNCTUATION else char
         for char in name
         if unicodedata.category(char) not in {"Cf", "Cs", "Co", "Cn"}
     )

@@ -8,8 +8,10 @@ stored after the first erasure. A new erasure request sends a new link.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from pijnreset.timestamps import iso
 
 
 def link_still_open(items: Iterable[Mapping[str, Any]], issued_at: int) -> bool:
@@ -21,3 +23,27 @@ def link_still_open(items: Iterable[Mapping[str, Any]], issued_at: int) -> bool:
         and int(datetime.fromisoformat(str(item["sent_at"])).timestamp()) == issued_at
         for item in items
     )
+
+
+def erasure_marker(lead_id: str, erased_at: datetime, backup_days: int) -> dict[str, Any]:
+    """What an erasure leaves so that a restore from backup cannot quietly undo it: the address's hash and the
+    time, no PII. It expires a day after the oldest backup that could still hold the person (the table's
+    point-in-time recovery period): past then no restore can bring them back."""
+    at = iso(erased_at)
+    return {
+        "pk": f"ERASURE#{lead_id}",
+        "sk": "MARKER",
+        "entity": "erasure",
+        "lead_id": lead_id,
+        "erased_at": at,
+        "gsi1pk": "ERASURES",
+        "gsi1sk": f"{at}#{lead_id}",
+        "expires_at": int((erased_at + timedelta(days=backup_days + 1)).timestamp()),
+    }
+
+
+def needs_reapplying(source: Mapping[str, Any], restored: Mapping[str, Any] | None) -> bool:
+    """Whether the erasure ``source`` records must be applied again to a restored table whose own marker for
+    that address is ``restored``: yes, unless the restored table was taken after that erasure (its marker
+    is as recent), since everything of the person before then was deleted by it."""
+    return restored is None or str(restored.get("erased_at", "")) < str(source["erased_at"])

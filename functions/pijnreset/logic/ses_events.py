@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Action = Literal["suppress_bounce", "suppress_complaint", "transient_bounce", "ignored", "malformed"]
+Action = Literal["suppress_bounce", "suppress_complaint", "transient_bounce", "ignored", "malformed", "foreign"]
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,17 @@ class SesEvent:
     email: str | None = None
 
 
-def parse_notification(message: str) -> list[SesEvent]:
+def parse_notification(message: str, configuration_set: str | None = None) -> list[SesEvent]:
+    """With ``configuration_set``, only that configuration set's events count; any other (no tag, another
+    set: something else published to the topic) is "foreign" and suppresses nobody."""
     try:
         document: Any = json.loads(message)
     except (TypeError, ValueError):
         return [SesEvent("malformed")]
     if not isinstance(document, dict):
         return [SesEvent("malformed")]
+    if configuration_set is not None and configuration_set not in _configuration_sets(document):
+        return [SesEvent("foreign")]
     event_type = document.get("eventType") or document.get("notificationType")
     if event_type == "Bounce":
         bounce = document.get("bounce")
@@ -39,6 +43,14 @@ def parse_notification(message: str) -> list[SesEvent]:
             return [SesEvent("malformed")]
         return _recipients(complaint.get("complainedRecipients"), "suppress_complaint")
     return [SesEvent("ignored")]
+
+
+def _configuration_sets(document: dict[str, Any]) -> list[Any]:
+    """SES tags every event it publishes through a configuration set with that set's name."""
+    mail = document.get("mail")
+    tags = mail.get("tags") if isinstance(mail, dict) else None
+    found = tags.get("ses:configuration-set") if isinstance(tags, dict) else None
+    return found if isinstance(found, list) else []
 
 
 def _recipients(recipients: Any, action: Action) -> list[SesEvent]:

@@ -1,8 +1,10 @@
 """Signed tokens for the links that act on a person: confirm, unsubscribe, erase.
 
-A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead and the expiry
-(epoch seconds); the mac is HMAC-SHA256 over the payload. Verification tries the current key, then the
-previous ones (key rotation), comparing in constant time. No email address is ever in a token.
+A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead, the expiry (epoch
+seconds) and, where the link acts on one request only, that request (``ref``: a confirm link names the
+submission whose opt-in it confirms, so it cannot confirm a later one); the mac is HMAC-SHA256 over the
+payload. Verification tries the current key, then the previous ones (key rotation), comparing in constant
+time. No email address is ever in a token.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Literal
 Purpose = Literal["confirm", "unsubscribe", "erase"]
 PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
+_REF = re.compile(r"^[0-9a-f-]{1,64}$")
 MAX_TOKEN_LENGTH = 256
 
 # How long the link in each kind of email keeps working.
@@ -41,6 +44,7 @@ class TokenClaims:
     purpose: Purpose
     lead_id: str
     expires_at: int
+    ref: str | None = None  # the one request the link acts on, where it acts on one
 
     @property
     def issued_at(self) -> int:
@@ -60,10 +64,12 @@ def _mac(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, b"pijnreset-token-v1|" + payload, hashlib.sha256).digest()
 
 
-def sign(key: bytes, purpose: Purpose, lead_id: str, expires_at: int) -> str:
+def sign(key: bytes, purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None) -> str:
     if purpose not in PURPOSES or not _LEAD_ID.match(lead_id):
         raise ValueError("a token names a known purpose and a lead id")
-    payload = f"{purpose}:{lead_id}:{expires_at}".encode()
+    if ref is not None and not _REF.match(ref):
+        raise ValueError("a token's request reference is a lower-case id")
+    payload = f"{purpose}:{lead_id}:{expires_at}{'' if ref is None else ':' + ref}".encode()
     return f"{_b64(payload)}.{_b64(_mac(key, payload))}"
 
 
@@ -74,18 +80,20 @@ def verify(keys: Sequence[bytes], token: str, purpose: Purpose, now: int) -> Tok
     encoded_payload, encoded_mac = token.split(".")
     try:
         payload, mac = _unb64(encoded_payload), _unb64(encoded_mac)
-        token_purpose, lead_id, expires = payload.decode("ascii").split(":")
+        token_purpose, lead_id, expires, *refs = payload.decode("ascii").split(":")
         expires_at = int(expires)
+        if len(refs) > 1:
+            raise ValueError("more than one reference")
     except (ValueError, UnicodeDecodeError) as error:
         raise TokenError("malformed") from error
     # Every key is tried, so the time taken does not tell which key (if any) matched.
     matched = [hmac.compare_digest(_mac(key, payload), mac) for key in keys]
     if not any(matched):
         raise TokenError("forged")
-    if token_purpose not in PURPOSES or not _LEAD_ID.match(lead_id):
+    if token_purpose not in PURPOSES or not _LEAD_ID.match(lead_id) or not all(map(_REF.match, refs)):
         raise TokenError("malformed")
     if token_purpose != purpose:
         raise TokenError("wrong_purpose")
     if expires_at <= now:
         raise TokenError("expired")
-    return TokenClaims(purpose=purpose, lead_id=lead_id, expires_at=expires_at)
+    return TokenClaims(purpose=purpose, lead_id=lead_id, expires_at=expires_at, ref=refs[0] if refs else None)

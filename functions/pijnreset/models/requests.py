@@ -6,6 +6,7 @@ imports email-validator and these schemas.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated
 from uuid import UUID
@@ -15,8 +16,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StrictI
 from pydantic.functional_validators import AfterValidator, PlainValidator
 from pydantic_core import PydanticCustomError
 
-# Line and paragraph separators and bidirectional overrides can forge what a mail client shows.
-FORGING_CHARACTERS = {"\u2028", "\u2029", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+from pijnreset.models.characters import BIDI_CONTROLS
+
+# Line and paragraph separators and bidirectional controls (embeddings, overrides, isolates, marks) can forge
+# what a mail client shows.
+FORGING_CHARACTERS = {"\u2028", "\u2029", *BIDI_CONTROLS}
 
 
 def _answer_value(value: object) -> int | str:
@@ -48,17 +52,33 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _plain_name(value: str) -> str:
-    if any(unicodedata.category(char) == "Cc" or char in FORGING_CHARACTERS for char in value):
-        raise PydanticCustomError("control_characters", "Names may not contain control characters")
-    return value
+# Besides letters (and the marks that some scripts write letters with): what names are written with.
+NAME_PUNCTUATION = frozenset(" '\u2019-.")
+_SPACES = re.compile(r" {2,}")
+
+
+def plain_name(value: str) -> str:
+    """A person's name: letters of any script, spaces, apostrophes (' and \u2019), hyphens and full stops.
+
+    An allow-list, since a name reaches email headers and bodies: no digits, no "@", "/", ":", "<>", quotes,
+    commas or "=?" (URLs, addresses, RFC 2047 encoded words), no control, format or bidi characters. NFC first,
+    so that a letter typed as letter + combining accent counts once; runs of spaces become one.
+    """
+    name = _SPACES.sub(" ", unicodedata.normalize("NFC", value))
+    if not any(unicodedata.category(char)[0] == "L" for char in name):
+        raise PydanticCustomError("name_invalid", "A name has at least one letter")
+    if any(unicodedata.category(char)[0] not in "LM" and char not in NAME_PUNCTUATION for char in name):
+        raise PydanticCustomError("name_invalid", "A name has only letters, spaces and ' \u2019 - .")
+    if unicodedata.category(name[0])[0] == "M":
+        raise PydanticCustomError("name_invalid", "A name does not start with a combining mark")
+    return name
 
 
 class Contact(RequestModel):
     name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
     email: EmailAddress
 
-    _plain = field_validator("name")(_plain_name)
+    _plain = field_validator("name")(plain_name)
 
 
 def required_consent(value: bool) -> bool:
