@@ -258,21 +258,21 @@ class Scenarios:
             return self.http("POST", link)
 
         def relay() -> tuple[str, dict[str, Any]]:
-            return "OutboxRelayFunction", stream_event(self.job(self.person()[1]))
+            return "OutboxRelayFunction", stream_event(self.stack, self.job(self.person()[1]))
 
         def sender(kind: str = "result", marketing: bool = False) -> Callable[[], tuple[str, dict[str, Any]]]:
             def make() -> tuple[str, dict[str, Any]]:
-                return "EmailSenderFunction", queue_event(self.job(self.person(marketing)[1], kind))
+                return "EmailSenderFunction", queue_event(self.stack, self.job(self.person(marketing)[1], kind))
 
             return make
 
         def due_work() -> tuple[str, dict[str, Any]]:
-            from infra.local.events import schedule_event
+            from infra.lambda_events import schedule_event
 
             return "DueWorkFunction", schedule_event(datetime.now(UTC))
 
         def ses_event() -> tuple[str, dict[str, Any]]:
-            from infra.local.dev_pages import ses_notification, sns_event
+            from infra.lambda_events import ses_notification, sns_event
 
             return "SesEventsFunction", sns_event(
                 os.environ["SES_EVENTS_TOPIC_ARN"], ses_notification("bounce", self.person()[0])

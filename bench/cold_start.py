@@ -46,7 +46,7 @@ TOKEN_KEY = "bench-token-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 WARM_REQUESTS = 2
 
 _CHILD = r"""
-import gc, json, resource, sys, time, importlib, uuid
+import gc, json, resource, sys, time, importlib
 
 class Counting:
     def __init__(self, stream):
@@ -60,12 +60,11 @@ class Counting:
         return getattr(self.stream, name)
 
 class Context:
-    def __init__(self, name, memory, timeout):
-        self.function_name, self.memory_limit_in_mb, self.function_version = name, memory, "$LATEST"
-        self.deadline = time.monotonic() + timeout
-        self.invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:" + name
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name, self.log_stream_name = "/aws/lambda/" + name, "bench"
+    # The parent's LocalLambdaContext (infra.lambda_events) by its fields: this child runs on the Lambda
+    # package alone and cannot import infra. Only the clock starts here, at the invocation.
+    def __init__(self, fields):
+        self.__dict__.update(fields)
+        self.deadline = time.monotonic() + fields["timeout_seconds"]
     def get_remaining_time_in_millis(self):
         return max(0, int((self.deadline - time.monotonic()) * 1000))
 
@@ -99,11 +98,11 @@ def timed_call(self, operation, params):
         aws["calls"] += 1
 botocore.client.BaseClient._make_api_call = timed_call
 durations, aws_seconds, aws_calls, statuses, log_bytes = [], [], [], [], []
-for event in spec["events"]:
+for event, context in zip(spec["events"], spec.get("contexts", [])):
     before = sys.stdout.written
     aws["seconds"], aws["calls"] = 0.0, 0
     began = time.perf_counter()
-    result = handler(event, Context(spec["name"], spec["memory"], spec["timeout"]))
+    result = handler(event, Context(context))
     durations.append(time.perf_counter() - began)
     aws_seconds.append(aws["seconds"])
     aws_calls.append(aws["calls"])
@@ -226,18 +225,18 @@ class Fixtures:
         return dict(jobs[0])
 
     def stream_event(self) -> dict[str, Any]:
-        return stream_event(self._new_job())
+        return stream_event(self.stack.resolver, self._new_job())
 
     def queue_event(self) -> dict[str, Any]:
-        return queue_event(self._new_job())
+        return queue_event(self.stack.resolver, self._new_job())
 
     def schedule_event(self) -> dict[str, Any]:
-        from infra.local.events import schedule_event
+        from infra.lambda_events import schedule_event
 
         return schedule_event(datetime.now(UTC))
 
     def ses_event(self) -> dict[str, Any]:
-        from infra.local.dev_pages import ses_notification, sns_event
+        from infra.lambda_events import ses_notification, sns_event
 
         email, _ = self.person()
         topic = self.stack.resolver.attributes[("SesEventsTopic", "TopicArn")]
@@ -295,23 +294,23 @@ def _measure_function(
     real_body = _REAL.format(module=module, function=attribute)
 
     def spec() -> dict[str, Any]:
+        from infra.lambda_events import LocalLambdaContext
+
         events = [fixtures.event(function.logical_id) for _ in range(1 + WARM_REQUESTS)]
-        return {
-            "name": function.logical_id,
-            "memory": function.memory_size,
-            "timeout": function.timeout,
-            "events": events,
-        }
+        contexts = [
+            LocalLambdaContext(function.logical_id, function.memory_size, function.timeout).fields() for _ in events
+        ]
+        return {"name": function.logical_id, "events": events, "contexts": contexts}
 
     clients = _run(package, real_body, {**spec(), "events": []}, environment)["clients"]
     bare_body = _BARE.format(clients="".join(f"boto3.client({service!r})\n" for service in clients))
     bare, real, before = [], [], []
     for _ in range(samples):
-        bare.append(_run(package, bare_body, {"name": "bare", "memory": 0, "events": []}, environment))
+        bare.append(_run(package, bare_body, {"name": "bare", "events": []}, environment))
         real.append(_run(package, real_body, spec(), environment))
         if baseline is not None:
             old = {**environment, "PYTHONPATH": baseline.pythonpath}
-            before.append(_run(baseline, real_body, {"name": function.logical_id, "memory": 0, "events": []}, old))
+            before.append(_run(baseline, real_body, {"name": function.logical_id, "events": []}, old))
     statuses = sorted({str(status) for sample in real for status in sample["statuses"]})
     if not set(statuses) <= {"200", "201", "202", "ok"}:
         raise RuntimeError(f"{function.logical_id} answered {statuses}: the bench would measure an error path")

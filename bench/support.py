@@ -56,72 +56,44 @@ def sample_answers(questionnaire: Any) -> dict[str, dict[str, int | str]]:
 
 def http_event(functions: Any, method: str, target: str, body: Any = None) -> dict[str, Any]:
     """The API Gateway (payload 2.0) event for ``method target`` with a JSON ``body``, routed as the template says."""
-    import json
-
-    from infra.local.apigw import build_event, match_route
+    from infra.lambda_events import http_api_event
+    from infra.local.apigw import match_route
 
     path, _, query = target.partition("?")
     match = match_route(list(functions), method, path)
     assert match is not None, f"no route for {method} {path}"
-    return build_event(
-        match,
-        method=method,
-        path=path,
+    return http_api_event(
+        method,
+        path,
+        route_key=match.route_key,
+        path_parameters=match.path_parameters,
         query=query,
         headers=[("content-type", "application/json")] if body is not None else [],
         body=json.dumps(body).encode() if body is not None else b"",
-        source_ip="127.0.0.1",
         host="bench.local",
     )
 
 
-def stream_event(job: dict[str, Any]) -> dict[str, Any]:
+def stream_event(resolver: Any, job: dict[str, Any]) -> dict[str, Any]:
     """The DynamoDB stream event Lambda passes to the outbox relay for the INSERT of ``job`` (a raw item): keys
     only, as the table's stream carries."""
-    import time
-    import uuid
+    from infra.lambda_events import keys_only_insert
 
-    record = {
-        "eventID": uuid.uuid4().hex,
-        "eventName": "INSERT",
-        "eventVersion": "1.1",
-        "eventSource": "aws:dynamodb",
-        "awsRegion": "eu-west-1",
-        "dynamodb": {
-            "ApproximateCreationDateTime": int(time.time()),
-            "Keys": {"pk": job["pk"], "sk": job["sk"]},
-            "SequenceNumber": str(int(time.time() * 1000)),
-            "SizeBytes": 1000,
-            "StreamViewType": "KEYS_ONLY",
-        },
-        "eventSourceARN": "arn:aws:dynamodb:eu-west-1:123456789012:table/bench/stream/1",
-    }
-    return {"Records": [record]}
+    stream_arn = resolver.attributes[("LeadsTable", "StreamArn")]
+    return {"Records": [keys_only_insert({"pk": job["pk"], "sk": job["sk"]}, stream_arn)]}
 
 
-def queue_event(job: dict[str, Any]) -> dict[str, Any]:
+def queue_event(resolver: Any, job: dict[str, Any]) -> dict[str, Any]:
     """The SQS event Lambda passes to the sender for ``job``'s message (a raw item)."""
-    import json
-    import uuid
+    from infra.lambda_events import received_message, sqs_record
 
-    record = {
-        "messageId": str(uuid.uuid4()),
-        "receiptHandle": "bench",
-        "body": json.dumps({"pk": job["pk"]["S"], "sk": job["sk"]["S"]}),
-        "attributes": {"ApproximateReceiveCount": "1"},
-        "messageAttributes": {},
-        "md5OfBody": "",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:pijnreset-local-EmailQueue",
-        "awsRegion": "eu-west-1",
-    }
-    return {"Records": [record]}
+    message = received_message(json.dumps({"pk": job["pk"]["S"], "sk": job["sk"]["S"]}))
+    return {"Records": [sqs_record(message, resolver.attributes[("EmailQueue", "Arn")])]}
 
 
 def open_erase_link(gateway: Any, dynamodb: Any, table: str, email: str, key: str) -> str:
     """An erasure link as a person gets it: they asked (POST /privacy/erase) and the erasure email was sent
     now. A link works only while that email is stored, so the bench cannot sign one out of nothing."""
-    import json
     from datetime import UTC, datetime
 
     from pijnreset.logic.identity import lead_id_for

@@ -33,7 +33,7 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """Calls the real handler with a Lambda context, one invocation at a time."""
-        from infra.local.context import LocalLambdaContext
+        from infra.lambda_events import LocalLambdaContext
 
         with self.lock:
             context = LocalLambdaContext(self.logical_id, self.memory_size, self.timeout)

@@ -1,4 +1,5 @@
-"""An HTTP request as API Gateway HTTP API hands it to Lambda (payload format 2.0), and back.
+"""API Gateway HTTP API around a Lambda function: the route it picks for a request, and what it makes of the
+handler's answer (payload format 2.0). The event between the two is infra.lambda_events.http_api_event.
 
 Follows https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 """
@@ -8,17 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
 from infra.functions import HttpRoute, LocalFunction
-
-_TEXT_TYPES = re.compile(r"^(text/|application/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+json)")
 
 
 @dataclass(frozen=True)
@@ -59,72 +54,6 @@ def _match_path(template: str, path: str) -> dict[str, str] | None:
             pattern += "/" + re.escape(part)
     found = re.fullmatch(pattern or "/", path.rstrip("/") or "/")
     return found.groupdict() if found else None
-
-
-def build_event(
-    match: RouteMatch,
-    *,
-    method: str,
-    path: str,
-    query: str,
-    headers: Sequence[tuple[str, str]],
-    body: bytes,
-    source_ip: str,
-    host: str,
-) -> dict[str, Any]:
-    joined: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in headers:
-        lower = name.lower()
-        if lower == "cookie":
-            cookies.extend(part.strip() for part in value.split(";") if part.strip())
-            continue
-        joined[lower] = f"{joined[lower]},{value}" if lower in joined else value
-    query_parameters: dict[str, str] = {}
-    for name, value in parse_qsl(query, keep_blank_values=True):
-        query_parameters[name] = f"{query_parameters[name]},{value}" if name in query_parameters else value
-    content_type = joined.get("content-type", "")
-    text_body = not body or _TEXT_TYPES.match(content_type.lower())
-    try:
-        body_text = body.decode("utf-8") if text_body else None
-    except UnicodeDecodeError:
-        body_text = None
-    now = datetime.now(UTC)
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": match.route_key,
-        "rawPath": path,
-        "rawQueryString": query,
-        "headers": joined,
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "local",
-            "domainName": host,
-            "domainPrefix": host.split(".", 1)[0],
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": joined.get("user-agent", ""),
-            },
-            "requestId": str(uuid.uuid4()),
-            "routeKey": match.route_key,
-            "stage": "$default",
-            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(time.time() * 1000),
-        },
-        "isBase64Encoded": body_text is None,
-    }
-    if cookies:
-        event["cookies"] = cookies
-    if query_parameters:
-        event["queryStringParameters"] = query_parameters
-    if match.path_parameters:
-        event["pathParameters"] = match.path_parameters
-    if body:
-        event["body"] = body_text if body_text is not None else base64.b64encode(body).decode()
-    return event
 
 
 @dataclass(frozen=True)

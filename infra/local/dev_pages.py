@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
+from infra.lambda_events import ses_notification, sns_event
 from infra.local.apigw import HttpResponse
 from infra.local.events import Pollers
 from infra.local.http import ExtraRoute
@@ -67,50 +66,6 @@ def _links_open_a_tab(email_html: str) -> str:
     unsubscribe, erase) has a button that posts a form, which a sandboxed frame could not send. No scripts
     run in the frame still."""
     return '<base target="_blank">' + email_html
-
-
-def sns_event(topic_arn: str, message: dict[str, Any]) -> dict[str, Any]:
-    """The event SNS passes to a subscribed function."""
-    return {
-        "Records": [
-            {
-                "EventSource": "aws:sns",
-                "EventVersion": "1.0",
-                "EventSubscriptionArn": f"{topic_arn}:{uuid.uuid4()}",
-                "Sns": {
-                    "Type": "Notification",
-                    "MessageId": str(uuid.uuid4()),
-                    "TopicArn": topic_arn,
-                    "Subject": None,
-                    "Message": json.dumps(message),
-                    "Timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                    "MessageAttributes": {},
-                },
-            }
-        ]
-    }
-
-
-def ses_notification(kind: str, email: str, configuration_set: str | None = None) -> dict[str, Any]:
-    """What SES publishes for a bounce or complaint through a configuration set's event destination (by
-    default the one the local functions send with), tagged with that set's name as SES tags it."""
-    name = configuration_set or os.environ.get("SES_CONFIGURATION_SET", "")
-    mail = {"messageId": str(uuid.uuid4()), "tags": {"ses:configuration-set": [name]}}
-    if kind == "complaint":
-        return {
-            "eventType": "Complaint",
-            "complaint": {"complainedRecipients": [{"emailAddress": email}]},
-            "mail": mail,
-        }
-    return {
-        "eventType": "Bounce",
-        "bounce": {
-            "bounceType": "Transient" if kind == "transient" else "Permanent",
-            "bounceSubType": "General",
-            "bouncedRecipients": [{"emailAddress": email, "action": "failed", "status": "5.1.1"}],
-        },
-        "mail": mail,
-    }
 
 
 def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:

@@ -13,14 +13,14 @@ import re
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from infra.functions import LocalFunction
-from infra.template import REGION, Resolver, resources_of_type
+from infra.lambda_events import schedule_event, sqs_record, stream_failure_message, stream_record
+from infra.template import Resolver, resources_of_type
 
 
 # --- Lambda event filtering (the subset the template uses, and a little more) --------------------------
@@ -77,21 +77,6 @@ class ScheduleSource:
     function: LocalFunction
     period_seconds: int
     last_run: float = 0.0
-
-
-def schedule_event(when: datetime) -> dict[str, Any]:
-    """The event an EventBridge schedule rule passes to its target."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": REGION,
-        "resources": [],
-        "detail": {},
-    }
 
 
 def _rate_seconds(expression: str) -> int:
@@ -251,7 +236,7 @@ class Pollers:
                 raw = response.get("Records", [])
                 if raw:
                     source.positions[shard_id] = raw[-1]["dynamodb"]["SequenceNumber"]
-                read = _as_aws_would(source, shard_id, [_stream_record(record, source.stream_arn) for record in raw])
+                read = _as_aws_would(source, shard_id, [stream_record(record, source.stream_arn) for record in raw])
                 handled += len(read)  # filtered out or not, reading them is progress
                 records = [
                     record for record in read if not source.filters or any(matches(f, record) for f in source.filters)
@@ -297,18 +282,7 @@ class Pollers:
             return
         self._sqs.send_message(
             QueueUrl=source.on_failure_queue_url,
-            MessageBody=json.dumps(
-                {
-                    "requestContext": {"requestId": str(uuid.uuid4()), "condition": "RetryAttemptsExhausted"},
-                    "DDBStreamBatchInfo": {
-                        "shardId": shard_id,
-                        "startSequenceNumber": records[0]["dynamodb"]["SequenceNumber"],
-                        "endSequenceNumber": records[-1]["dynamodb"]["SequenceNumber"],
-                        "batchSize": len(records),
-                        "streamArn": source.stream_arn,
-                    },
-                }
-            ),
+            MessageBody=json.dumps(stream_failure_message(shard_id, records, source.stream_arn)),
         )
 
     # SQS ---------------------------------------------------------------------------------------------------
@@ -323,7 +297,7 @@ class Pollers:
         messages = response.get("Messages", [])
         if not messages:
             return 0
-        event = {"Records": [_sqs_record(message, source.queue_arn) for message in messages]}
+        event = {"Records": [sqs_record(message, source.queue_arn) for message in messages]}
         failed: set[str]
         try:
             result = source.function.invoke(event)
@@ -355,34 +329,3 @@ def _as_aws_would(source: StreamSource, shard_id: str, records: list[dict[str, A
             record["eventName"] = "MODIFY"
         source.last_read[shard_id] = seen
     return records
-
-
-def _stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
-    """A record from GetRecords as Lambda passes it: JSON-safe, with its source ARN."""
-    dynamodb = dict(record["dynamodb"])
-    created = dynamodb.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
-    return {
-        "eventID": record.get("eventID", str(uuid.uuid4())),
-        "eventName": record["eventName"],
-        "eventVersion": record.get("eventVersion", "1.1"),
-        "eventSource": "aws:dynamodb",
-        "awsRegion": record.get("awsRegion", REGION),
-        "dynamodb": dynamodb,
-        "eventSourceARN": stream_arn,
-    }
-
-
-def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": message.get("MessageAttributes", {}),
-        "md5OfBody": message.get("MD5OfBody", ""),
-        "eventSource": "aws:sqs",
-        "eventSourceARN": queue_arn,
-        "awsRegion": REGION,
-    }

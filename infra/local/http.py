@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from infra.functions import LocalFunction
-from infra.local.apigw import HttpResponse, build_event, match_route, to_http_response
+from infra.lambda_events import http_api_event
+from infra.local.apigw import HttpResponse, match_route, to_http_response
 from infra.template import Resolver, resources_of_type
 
 # Extra routes served beside the API (the dev outbox, the demo page): path -> (method, query, body) -> response.
@@ -89,8 +90,16 @@ class Gateway:
         if match is None:
             not_found = HttpResponse(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
             return self.cors.decorate(origin, not_found)
-        event = build_event(
-            match, method=method, path=path, query=query, headers=headers, body=body, source_ip=source_ip, host=host
+        event = http_api_event(
+            method,
+            path,
+            route_key=match.route_key,
+            path_parameters=match.path_parameters,
+            query=query,
+            headers=headers,
+            body=body,
+            source_ip=source_ip,
+            host=host,
         )
         try:
             result = match.function.invoke(event)

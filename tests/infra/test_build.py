@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 from infra.functions import local_functions
-from infra.local.apigw import build_event, match_route
+from infra.lambda_events import http_api_event
+from infra.local.apigw import match_route
 from infra.local.stack import LOCAL_CREDENTIALS, LocalStack
 from infra.resources import name_locally
 from infra.template import ROOT, Resolver, load_template
@@ -256,14 +257,12 @@ def test_every_handler_runs_from_its_artifact_on_python_3_13_without_compiling(
     statuses = []
     for function in aws_on_moto.functions:
         events = [
-            build_event(
-                match,
-                method="GET",
-                path=route.path,
-                query="",
+            http_api_event(
+                "GET",
+                route.path,
+                route_key=match.route_key,
+                path_parameters=match.path_parameters,
                 headers=[("accept", "application/json")],
-                body=b"",
-                source_ip="127.0.0.1",
                 host="smoke.execute-api.eu-west-1.amazonaws.com",
             )
             for route in function.routes

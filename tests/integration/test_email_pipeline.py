@@ -396,7 +396,7 @@ def test_a_batch_the_invocation_has_no_time_to_pace_is_handed_back_and_each_emai
     from pijnreset.handlers import email_sender
     from pijnreset.logic.delivery import SEND_MARGIN_SECONDS, Pacer
 
-    from infra.local.context import LocalLambdaContext
+    from infra.lambda_events import LocalLambdaContext
 
     clock = [0.0]  # the pacer's and the invocations' monotonic time; only the pacer's waits move it
     deadlines: list[float] = []

@@ -38,7 +38,7 @@ PII = ("anna", "vries", "06 12345678", "rugpijn")
 @pytest.fixture
 def ses_event(stack, api):
     """Delivers an SES notification to the events function the way SNS does (from ``topic``, by default ours)."""
-    from infra.local.dev_pages import ses_notification, sns_event
+    from infra.lambda_events import ses_notification, sns_event
 
     function = next(f for f in api.gateway.functions if f.logical_id == "SesEventsFunction")
 

@@ -22,7 +22,7 @@ LEAD = lead_id_for(EMAIL)
 @pytest.fixture
 def ses_event(stack, api):
     """Delivers an SES notification to the events function the way SNS does."""
-    from infra.local.dev_pages import ses_notification, sns_event
+    from infra.lambda_events import ses_notification, sns_event
 
     function = next(f for f in api.gateway.functions if f.logical_id == "SesEventsFunction")
     topic = stack.attributes[("SesEventsTopic", "TopicArn")]
