@@ -19,8 +19,9 @@ from types import FrameType
 
 from infra.local.apigw import HttpResponse
 from infra.local.dev_pages import dev_routes
-from infra.local.events import Pollers, event_sources
+from infra.local.event_sources import event_sources
 from infra.local.http import CorsPolicy, ExtraRoute, Gateway, make_server
+from infra.local.pollers import Pollers
 from infra.local.site import DemoSite
 from infra.local.stack import LocalStack
 

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs
 
 from infra.lambda_events import ses_notification, sns_event
 from infra.local.apigw import HttpResponse
-from infra.local.events import Pollers
 from infra.local.http import ExtraRoute
 from infra.local.outbox import sent_count, sent_emails
+from infra.local.pollers import Pollers
 from infra.local.stack import LocalStack
 
 

@@ -5,8 +5,9 @@ import os
 import pytest
 
 from infra.aws import moto_client
-from infra.local.events import Pollers, event_sources
+from infra.local.event_sources import event_sources
 from infra.local.outbox import sent_emails
+from infra.local.pollers import Pollers
 from tests.support.api import InProcessApi
 from tests.support.aws import recording_aws_calls, scan_all, template_on_moto
 

@@ -1,147 +1,27 @@
-"""Lambda's event source mappings on moto: a DynamoDB stream poller and an SQS poller.
+"""Lambda's event source mappings on moto: a DynamoDB stream poller, an SQS poller and the schedules.
 
-They do what Lambda does for the template's ``DynamoDB`` and ``SQS`` events: read a batch, apply the
-FilterCriteria, invoke the real handler with an event of the documented shape, honour
-``ReportBatchItemFailures`` (retry from the first failed record / keep the failed messages), and after the
-retry limit pass a stream batch to its on-failure destination.
+They do what Lambda does for the template's ``DynamoDB``, ``SQS`` and ``Schedule`` events
+(infra.local.event_sources): read a batch, apply the FilterCriteria, invoke the real handler with an event of
+the documented shape (infra.lambda_events), honour ``ReportBatchItemFailures`` (retry from the first failed
+record / keep the failed messages), and after the retry limit pass a stream batch to its on-failure
+destination.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from infra.functions import LocalFunction
 from infra.lambda_events import schedule_event, sqs_record, stream_failure_message, stream_record
-from infra.template import Resolver, resources_of_type
+from infra.local.event_filters import passes
+from infra.local.event_sources import QueueSource, ScheduleSource, Source, StreamSource
 
 
-# --- Lambda event filtering (the subset the template uses, and a little more) --------------------------
-def matches(pattern: Any, value: Any) -> bool:
-    """Lambda event filtering: every key of the pattern must match; a list lists the acceptable values."""
-    if isinstance(pattern, dict):
-        if not isinstance(value, dict):
-            return False
-        return all(matches(sub_pattern, value.get(key, _MISSING)) for key, sub_pattern in pattern.items())
-    if isinstance(pattern, list):
-        return any(_matches_one(rule, value) for rule in pattern)
-    return bool(pattern == value)
-
-
-_MISSING = object()
-
-
-def _matches_one(rule: Any, value: Any) -> bool:
-    if isinstance(rule, dict):
-        if "exists" in rule:
-            return (value is not _MISSING) is bool(rule["exists"])
-        if value is _MISSING:
-            return False
-        if "prefix" in rule:
-            return isinstance(value, str) and value.startswith(rule["prefix"])
-        if "anything-but" in rule:
-            excluded = rule["anything-but"]
-            return value not in (excluded if isinstance(excluded, list) else [excluded])
-        return False
-    return value is not _MISSING and rule == value
-
-
-# --- Sources --------------------------------------------------------------------------------------------
-@dataclass
-class StreamSource:
-    function: LocalFunction
-    stream_arn: str
-    batch_size: int
-    filters: list[Any]
-    max_retries: int
-    on_failure_queue_url: str | None
-    # The last sequence number read per shard. A fresh iterator is taken from it on every poll: moto
-    # replaces a table's stream shard object when it rolls back a cancelled transaction, and an old
-    # iterator would keep reading the abandoned copy.
-    positions: dict[str, str] = field(default_factory=dict)
-    pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    attempts: dict[str, int] = field(default_factory=dict)
-    # The last record read per shard: (eventName, Keys), to correct moto's double INSERT (see _as_aws_would).
-    last_read: dict[str, tuple[str, Any]] = field(default_factory=dict)
-
-
-@dataclass
-class ScheduleSource:
-    function: LocalFunction
-    period_seconds: int
-    last_run: float = 0.0
-
-
-def _rate_seconds(expression: str) -> int:
-    found = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression.strip())
-    if not found:
-        raise ValueError(f"the local stack runs rate() schedules only, not {expression!r}")
-    unit = {"minute": 60, "hour": 3600, "day": 86400}[found.group(2).rstrip("s")]
-    return int(found.group(1)) * unit
-
-
-@dataclass
-class QueueSource:
-    function: LocalFunction
-    queue_arn: str
-    queue_url: str
-    batch_size: int
-    report_failures: bool
-
-
-Source = StreamSource | QueueSource | ScheduleSource
-
-
-def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> list[Source]:
-    by_id = {function.logical_id: function for function in functions}
-    sources: list[Source] = []
-    for logical_id, resource in resources_of_type(resolver.template, "AWS::Serverless::Function"):
-        for event in resource.get("Properties", {}).get("Events", {}).values():
-            properties = resolver.resolve(event.get("Properties", {}))
-            if event.get("Type") == "DynamoDB":
-                on_failure = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
-                sources.append(
-                    StreamSource(
-                        function=by_id[logical_id],
-                        stream_arn=properties["Stream"],
-                        batch_size=int(properties.get("BatchSize", 100)),
-                        filters=[
-                            json.loads(f["Pattern"]) for f in properties.get("FilterCriteria", {}).get("Filters", [])
-                        ],
-                        max_retries=int(properties.get("MaximumRetryAttempts", 3)),
-                        on_failure_queue_url=_queue_url_of(resolver, on_failure) if on_failure else None,
-                    )
-                )
-            elif event.get("Type") == "Schedule":
-                sources.append(ScheduleSource(by_id[logical_id], _rate_seconds(properties["Schedule"])))
-            elif event.get("Type") == "SQS":
-                sources.append(
-                    QueueSource(
-                        function=by_id[logical_id],
-                        queue_arn=properties["Queue"],
-                        queue_url=_queue_url_of(resolver, properties["Queue"]),
-                        batch_size=min(10, int(properties.get("BatchSize", 10))),
-                        report_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
-                    )
-                )
-    return sources
-
-
-def _queue_url_of(resolver: Resolver, arn: str) -> str:
-    for (logical_id, attribute), value in resolver.attributes.items():
-        if attribute == "Arn" and value == arn:
-            return str(resolver.attributes[(logical_id, "QueueUrl")])
-    raise KeyError(f"no local queue has ARN {arn}")
-
-
-# --- Pollers --------------------------------------------------------------------------------------------
 class Pollers:
     """Runs every event source once per ``poll_once`` call, or continuously in a thread (``start``)."""
 
@@ -236,11 +116,9 @@ class Pollers:
                 raw = response.get("Records", [])
                 if raw:
                     source.positions[shard_id] = raw[-1]["dynamodb"]["SequenceNumber"]
-                read = _as_aws_would(source, shard_id, [stream_record(record, source.stream_arn) for record in raw])
+                read = as_aws_would(source, shard_id, [stream_record(record, source.stream_arn) for record in raw])
                 handled += len(read)  # filtered out or not, reading them is progress
-                records = [
-                    record for record in read if not source.filters or any(matches(f, record) for f in source.filters)
-                ]
+                records = [record for record in read if passes(source.filters, record)]
             else:
                 handled += len(records)
             if not records:
@@ -319,7 +197,7 @@ class Pollers:
         return len(messages)
 
 
-def _as_aws_would(source: StreamSource, shard_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def as_aws_would(source: StreamSource, shard_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """moto records an UpdateItem that creates an item as two INSERTs in a row (it puts the bare keys, then
     updates them); DynamoDB records one INSERT. With keys-only records the second would pass the relay's
     filter as a new item again, so it becomes what DynamoDB would call it: a MODIFY."""
