@@ -32,6 +32,7 @@ from typing import Any
 
 from bench.package import Package, build
 from bench.support import (
+    client_ip,
     http_event,
     open_erase_link,
     part_parser,
@@ -193,7 +194,7 @@ class Fixtures:
 
         body = self.submission(marketing=marketing)
         answer = self.gateway.handle(
-            "POST", "/pijntest", "", [("content-type", "application/json")], json.dumps(body).encode()
+            "POST", "/pijntest", "", [("content-type", "application/json")], json.dumps(body).encode(), client_ip()
         )
         assert answer.status == 201, answer.body
         email = body["contact"]["email"]
