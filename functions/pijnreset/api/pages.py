@@ -4,7 +4,6 @@ responses that keep the token out of referrers, caches and frames."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -12,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pijnreset.api.errors import PageError
 from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.content.pages import Pages
 from pijnreset.logic.tokens import Purpose, TokenClaims, TokenError, verify
@@ -23,12 +23,6 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
 }
-
-
-@dataclass
-class PageError(Exception):
-    status: int
-    page_id: str
 
 
 def html_page(pages: Pages, status: int, page_id: str, action: str | None = None) -> Response[str]:

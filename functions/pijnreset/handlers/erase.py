@@ -4,15 +4,14 @@ the POST of that button erases (link scanners open links)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.pages import PageError, claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.errors import PageError
+from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.observability import logger, metrics
+from pijnreset.entry import html_pages
+from pijnreset.observability import count, logger
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -43,9 +42,9 @@ def erase() -> Any:
     claims = claims_from_query(app, keys.all(), "erase")
     erasure = people.erase_through_link(claims.lead_id, datetime.now(UTC), claims.issued_at)
     if erasure is None:
-        metrics.add_metric(name="ErasureLinkReused", unit=MetricUnit.Count, value=1)
+        count("ErasureLinkReused")
         raise PageError(410, "erase_used")
-    metrics.add_metric(name="PersonErased", unit=MetricUnit.Count, value=1)
+    count("PersonErased")
     logger.info(
         "person erased",
         extra={
@@ -57,7 +56,4 @@ def erase() -> Any:
     return html_page(views, 200, "erase_done")
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = html_pages(app)
