@@ -81,12 +81,8 @@ def test_every_form_record_keeps_its_own_item_for_its_purpose_and_ignores_the_pr
     retention = Retention({"pijntest": 365, "consent": 730, "email": 90, "replay": 7, "intake": 180})
     first = _Request(contact=_Contact(email="Anna@Example.nl", name="Anna"), altcha="one")
     retry = first.model_copy(update={"altcha": "another"})
-    record = new_form(
-        first, first.contact, _Response(status="ok"), purpose="intake", now=now, retention=retention, challenge=None
-    )
-    again = new_form(
-        retry, retry.contact, _Response(status="ok"), purpose="intake", now=now, retention=retention, challenge=None
-    )
+    record = new_form(first, first.contact, _Response(status="ok"), "intake", now, retention, challenge=None)
+    again = new_form(retry, retry.contact, _Response(status="ok"), "intake", now, retention, challenge=None)
     assert record["request_hash"] == again["request_hash"]
     assert record["email"] == "anna@example.nl"
     assert record["response_body"] == {"status": "ok"}

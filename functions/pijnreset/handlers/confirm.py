@@ -5,7 +5,7 @@ schedules the follow-ups, for the one opt-in request the token names."""
 from datetime import UTC, datetime
 from typing import Any
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.followups import load_sequence
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
@@ -30,14 +30,16 @@ _PAGES = {
 }
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/confirm",
+    purpose="confirm",
+    page_id="confirm_form",
     summary="A page with a button that confirms the marketing opt-in (only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="confirm_page",
 )
-def confirm_page() -> Any:
-    claims_from_query(app, keys.all(), "confirm")
-    return html_page(views, 200, "confirm_form", action=same_link(app))
 
 
 @app.post(

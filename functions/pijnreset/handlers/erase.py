@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pijnreset.api.errors import PageError
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
@@ -23,14 +23,16 @@ people = PersonData(settings.table_name, backup_days=settings.backup_recovery_da
 app = page_resolver(views)
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/privacy/erase/confirm",
+    purpose="erase",
+    page_id="erase_form",
     summary="A page with a button that erases everything of the person (only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="erase_page",
 )
-def erase_page() -> Any:
-    claims_from_query(app, keys.all(), "erase")
-    return html_page(views, 200, "erase_form", action=same_link(app))
 
 
 @app.post(

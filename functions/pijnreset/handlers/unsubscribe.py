@@ -7,7 +7,7 @@ only shows a page with a button that posts, because link scanners open every lin
 from datetime import UTC, datetime
 from typing import Any
 
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.token_keys import TokenKeys
@@ -22,14 +22,16 @@ consents = MarketingConsents(settings.table_name)
 app = page_resolver(views)
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/unsubscribe",
+    purpose="unsubscribe",
+    page_id="unsubscribe_form",
     summary="A page with a button that unsubscribes (link scanners open links; only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="unsubscribe_page",
 )
-def unsubscribe_page() -> Any:
-    claims_from_query(app, keys.all(), "unsubscribe")
-    return html_page(views, 200, "unsubscribe_form", action=same_link(app))
 
 
 @app.post(

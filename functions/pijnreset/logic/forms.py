@@ -151,7 +151,6 @@ def new_form(
     request: BaseModel,
     contact: _Person,
     response: BaseModel,
-    *,
     purpose: RetentionPurpose,
     now: datetime,
     retention: Retention,

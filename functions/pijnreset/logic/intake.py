@@ -45,15 +45,8 @@ def plan_intake(
     content: Content, request: IntakeRequest, now: datetime, retention: Retention, challenge: SolvedChallenge
 ) -> NewIntake:
     """Everything the one write will store. ``request`` passed ``check_intake``."""
-    common = new_form(
-        request,
-        request.contact,
-        IntakeResponse(request_id=request.request_id),
-        purpose="intake",
-        now=now,
-        retention=retention,
-        challenge=challenge,
-    )
+    response = IntakeResponse(request_id=request.request_id)
+    common = new_form(request, request.contact, response, "intake", now, retention, challenge)
     return NewIntake(
         **common,
         request_id=str(request.request_id),

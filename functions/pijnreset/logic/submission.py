@@ -53,15 +53,8 @@ def plan_submission(
     """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``."""
     result = score(content, request.answers)
     given = (("health_data", request.consent.health_data), ("marketing", request.consent.marketing))
-    common = new_form(
-        request,
-        request.contact,
-        SubmitResponse(submission_id=request.submission_id, result=result),
-        purpose="pijntest",
-        now=now,
-        retention=retention,
-        challenge=challenge,
-    )
+    response = SubmitResponse(submission_id=request.submission_id, result=result)
+    common = new_form(request, request.contact, response, "pijntest", now, retention, challenge)
     return NewSubmission(
         **common,
         submission_id=str(request.submission_id),
