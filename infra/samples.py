@@ -102,6 +102,13 @@ def intake_request(**contact: Any) -> dict[str, Any]:
     }
 
 
+def for_stack(body: dict[str, Any], api_url: str) -> dict[str, Any]:
+    """``body`` as a running stack takes it: opened a minute ago, with a challenge that stack issued and solved."""
+    from infra.challenge import over_http
+
+    return {**copy.deepcopy(body), "started_at": started_a_minute_ago(), "altcha": over_http(api_url)}
+
+
 def erasure_request(email: str) -> dict[str, Any]:
     return {"email": email, "altcha": made()}
 

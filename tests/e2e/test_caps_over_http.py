@@ -12,6 +12,7 @@ from pijnreset.api.errors import ApiError
 from playwright.sync_api import expect
 
 from tests.support.browser import PijntestPage, origin_of
+from tests.support.challenge import over_http
 from tests.support.gateway import answer_posts, gateway_answer
 from tests.support.local_stack import RunningStack, local_stack
 from tests.support.payloads import changed, intake_request, submission
@@ -27,7 +28,9 @@ def capped() -> Iterator[RunningStack]:
 
 
 def _post(stack: RunningStack, path: str, body: dict, origin: str | None = None) -> requests.Response:
+    """``body`` with a challenge this stack issued, solved: the caps come after the proof of work."""
     headers = {"Origin": origin} if origin else {}
+    body = {**body, "altcha": over_http(stack.url)}
     return requests.post(f"{stack.url}{path}", json=body, headers=headers, timeout=20)
 
 

@@ -11,7 +11,7 @@ import requests
 from tests.support.answers import answers_with
 from tests.support.challenge import over_http
 from tests.support.local_stack import local_stack
-from tests.support.payloads import started_a_minute_ago
+from tests.support.payloads import for_stack, started_a_minute_ago
 from tests.support.stack_state import items
 
 
@@ -190,7 +190,7 @@ def test_an_older_confirm_link_is_refused_over_http_once_a_newer_opt_in_was_aske
             "contact": {"name": "Fleur", "email": "fleur@example.nl"},
             "consent": {"health_data": True, "marketing": True, "version": "consent-v1"},
         }
-        assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+        assert requests.post(f"{stack.url}/pijntest", json=for_stack(body, stack.url), timeout=10).status_code == 201
 
     with local_stack() as stack:
         opt_in()
@@ -224,11 +224,17 @@ def test_erasure_over_http_leaves_only_hashed_markers_and_a_suppressed_request_r
                 "contact": {"name": name, "email": email},
                 "consent": {"health_data": True, "marketing": False, "version": "consent-v1"},
             }
-            assert requests.post(f"{stack.url}/pijntest", json=body, timeout=10).status_code == 201
+            assert (
+                requests.post(f"{stack.url}/pijntest", json=for_stack(body, stack.url), timeout=10).status_code == 201
+            )
         assert len(stack.emails(lambda email: "uitslag" in email["subject"], count=2)) == 2
 
         assert (
-            requests.post(f"{stack.url}/privacy/erase", json={"email": "fenna@example.nl"}, timeout=10).status_code
+            requests.post(
+                f"{stack.url}/privacy/erase",
+                json={"email": "fenna@example.nl", "altcha": over_http(stack.url)},
+                timeout=10,
+            ).status_code
             == 202
         )
         (request,) = stack.emails(lambda email: "verwijderen" in email["subject"])
@@ -241,7 +247,11 @@ def test_erasure_over_http_leaves_only_hashed_markers_and_a_suppressed_request_r
         complaint = {"type": "complaint", "email": "gijs@example.nl"}
         assert requests.post(f"{stack.url}/_dev/ses-event", json=complaint, timeout=10).status_code == 200
         assert (
-            requests.post(f"{stack.url}/privacy/erase", json={"email": "gijs@example.nl"}, timeout=10).status_code
+            requests.post(
+                f"{stack.url}/privacy/erase",
+                json={"email": "gijs@example.nl", "altcha": over_http(stack.url)},
+                timeout=10,
+            ).status_code
             == 202
         )
         (notice,) = stack.emails(lambda email: "Verzoek om verwijdering" in email["subject"])

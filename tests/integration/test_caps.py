@@ -11,7 +11,7 @@ from pijnreset.logic.caps import CAP_PREFIX
 from pijnreset.settings import get_settings
 
 from tests.support.api import ApiResponse
-from tests.support.payloads import changed, intake_request, submission
+from tests.support.payloads import changed, erasure_request, intake_request, submission
 
 LIMITS = get_settings().cap_limits()
 CLIENT_IP = "198.51.100.7"
@@ -144,15 +144,15 @@ def test_a_client_over_its_hourly_bound_gets_429_with_retry_after_and_nothing_is
         elif n % 3 == 1:
             status = send(api, "/intake", intake_request(email=f"bezoeker{n}@example.nl")).status
         else:
-            status = send(api, "/privacy/erase", {"email": f"bezoeker{n}@example.nl"}).status
+            status = send(api, "/privacy/erase", erasure_request(f"bezoeker{n}@example.nl")).status
         assert status in (201, 202), n
     before, counters = table_items(), cap_counters()
 
     for path, body in [
         ("/pijntest", to(questionnaire, "nog.een@example.nl")),
         ("/intake", intake_request(email="nog.een@example.nl")),
-        ("/privacy/erase", {"email": "bezoeker0@example.nl"}),  # a known address: the same answer
-        ("/privacy/erase", {"email": "onbekend@example.nl"}),
+        ("/privacy/erase", erasure_request("bezoeker0@example.nl")),  # a known address: the same answer
+        ("/privacy/erase", erasure_request("onbekend@example.nl")),
     ]:
         refused = send(api, path, body)
         assert refused.status == 429, path
@@ -182,7 +182,7 @@ def test_the_daily_ceiling_stops_new_email_jobs_and_is_reported_before_it_is_rea
 
     over = send(api, "/pijntest", to(questionnaire, "p9@example.nl"), source_ip="192.0.2.9")
     assert over.status == 201
-    assert send(api, "/privacy/erase", {"email": "p0@example.nl"}, source_ip="192.0.2.10").status == 202
+    assert send(api, "/privacy/erase", erasure_request("p0@example.nl"), source_ip="192.0.2.10").status == 202
     emitted = metrics_emitted(capsys)
     assert "EmailCapped_daily" in emitted
     assert "EmailCapped_erase" in emitted
@@ -194,7 +194,7 @@ def test_the_daily_ceiling_stops_new_email_jobs_and_is_reported_before_it_is_rea
 def test_the_counters_hold_no_address_or_ip_and_expire_within_two_days(api, questionnaire, cap_counters):
     address = "Dirk.Jansen+pijn@Gmail.com"
     assert send(api, "/pijntest", to(questionnaire, address, **{"consent.marketing": True})).status == 201
-    assert send(api, "/privacy/erase", {"email": address}).status == 202
+    assert send(api, "/privacy/erase", erasure_request(address)).status == 202
     counters = cap_counters()
     kinds = [item["pk"].split("#")[1] for item in counters]
     assert (kinds.count("ADDRESS"), kinds.count("CLIENT")) == (3, 1), "result, opt-in, erasure link; one client"

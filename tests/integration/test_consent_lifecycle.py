@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -16,7 +15,7 @@ from pijnreset.logic.tokens import sign
 from infra.template import REGION
 from tests.support.aws import TEST_TOKEN_KEY
 from tests.support.links import action_links
-from tests.support.payloads import changed, submission
+from tests.support.payloads import changed, fresh, submission
 
 EMAIL = "anna.de.vries@example.nl"
 LEAD = lead_id_for(EMAIL)
@@ -106,7 +105,7 @@ def test_an_older_confirm_link_cannot_confirm_a_newer_request(api, pollers, outb
     api.post("/pijntest", json_body=body)
     pollers.drain()
     (first,) = [action_links(e)["/confirm"] for e in outbox() if e["subject"].startswith("Bevestig je aanmelding")]
-    newer = changed(changed(body, "submission_id", str(uuid.uuid4())), "contact.name", "Iemand Anders")
+    newer = changed(fresh(body), "contact.name", "Iemand Anders")
     api.post("/pijntest", json_body=newer)
     pollers.drain()
     before = table_items()

@@ -142,9 +142,9 @@ def test_an_erasure_request_for_an_unknown_address_gets_the_same_answer_and_the_
     calls_unknown = aws_calls.of("dynamodb")
     assert (known.status, unknown.status) == (202, 202)
     assert known.body == unknown.body
-    # The spent proof of work (its own conditional put), the client's hourly bound in a call of its own that
-    # never depends on the address (dal/caps.py), then the one conditional write.
-    assert calls_known == calls_unknown == ["PutItem", "UpdateItem", "TransactWriteItems"]
+    # The client's hourly bound in a call of its own that never depends on the address (dal/caps.py), the spent
+    # proof of work (its own conditional put), then the one conditional write.
+    assert calls_known == calls_unknown == ["UpdateItem", "PutItem", "TransactWriteItems"]
     pollers.drain()
     # No verified name: the erasure email greets by none (a form's name is not the person's until verified).
     assert [e["to"] for e in outbox() if "verwijderen" in e["subject"]] == ["anna.de.vries@example.nl"]

@@ -15,7 +15,7 @@ from pijnreset.logic.identity import lead_id_for
 
 from infra.template import REGION
 from tests.support.links import action_links
-from tests.support.payloads import changed, intake_request, submission
+from tests.support.payloads import changed, erasure_request, intake_request, submission
 
 EMAIL = "anna.de.vries@example.nl"
 COACH = "coach@pijnresetcoach.nl"
@@ -41,7 +41,7 @@ def _cli(*args):
 
 
 def _erase_email_greeting(api, pollers, outbox):
-    assert api.post("/privacy/erase", json_body={"email": EMAIL}).status == 202
+    assert api.post("/privacy/erase", json_body=erasure_request(EMAIL)).status == 202
     pollers.drain()
     erase = next(e for e in outbox() if e["subject"].startswith("Bevestig het verwijderen"))
     return _greeting(erase), erase["to"]

@@ -8,6 +8,7 @@ from typing import Any
 from infra.samples import (
     changed,
     erasure_request,
+    for_stack,
     form_fields,
     fresh,
     intake_request,
@@ -21,6 +22,7 @@ __all__ = [
     "bad_contact_cases",
     "changed",
     "erasure_request",
+    "for_stack",
     "form_fields",
     "fresh",
     "intake_request",

@@ -6,7 +6,8 @@ unknown one that write's condition fails. Same answer, same work, so the answer 
 
 The caps (logic/caps.py): the client's hourly bound is counted first, in a call of its own, so that a 429
 never depends on whether the address is known; the mailbox's daily cap and the daily ceiling are conditions
-of the single write, which past them writes nothing (and still answers 202).
+of the single write, which past them writes nothing (and still answers 202). The proof of work is checked
+before anything is counted, and spent (its own conditional put) after the client's count.
 """
 
 from datetime import UTC, datetime
@@ -49,9 +50,7 @@ app = build_resolver()
 def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     now = datetime.now(UTC)
     lead_id = lead_id_for(request.email)
-    # Spent in its own write: the erasure write below fails its condition for an unknown address.
-    if not used.spend(door.solved(request.altcha, now), request=lead_id):
-        raise challenge_failed("altcha_reused")
+    solved = door.solved(request.altcha, now)  # checked before anything is counted or written
     job = email_job_item(
         lead_id=lead_id,
         kind="erase_confirm",
@@ -63,6 +62,9 @@ def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     plan = door.caps(app, request.email, ["erase_confirm"], now)
     if not people.count_client(plan):
         raise rate_limited(plan.retry_after)
+    # Spent in its own write: the erasure write below fails its condition for an unknown address.
+    if not used.spend(solved, request=lead_id):
+        raise challenge_failed("altcha_reused")
     outcome = people.request_erasure(lead_id, job, now, plan)
     count("ErasureRequested")
     metric = {"sent": "ErasureLinkSent", "ignored": "ErasureRequestIgnored", "capped": "EmailCapped_erase"}[outcome]
