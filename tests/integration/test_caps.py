@@ -53,7 +53,7 @@ def limits(monkeypatch):
 
     def use(**changes) -> None:
         for handler in (submit, intake, erase_request):
-            monkeypatch.setattr(handler.caps, "limits", replace(LIMITS, **changes))
+            monkeypatch.setattr(handler.door, "limits", replace(LIMITS, **changes))
 
     return use
 

@@ -347,7 +347,7 @@ def test_a_sent_mark_that_keeps_failing_keeps_the_claim_so_nothing_is_sent_twice
 
 # --- the outbox sweep -------------------------------------------------------------------------------------
 def test_the_sweep_waits_longer_than_the_queue_could_hold_a_message():
-    from pijnreset.handlers import due_work
+    from pijnreset.logic import due_work
 
     queue = load_template()["Resources"]["EmailQueue"]["Properties"]
     could_hold = queue["VisibilityTimeout"] * queue["RedrivePolicy"]["maxReceiveCount"] + 15 * 60

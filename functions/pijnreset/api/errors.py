@@ -1,4 +1,6 @@
-"""Errors the API answers with: a status, a code, a Dutch message and the fields at fault."""
+"""The API layer's exceptions, in one place: ``ApiError`` (a JSON error: a status, a code, a Dutch message and
+the fields at fault) and ``PageError`` (an HTML page of the links in emails). Raised anywhere below a route, each
+becomes its response in the resolver that serves it (api/resolver.py, api/pages.py)."""
 
 from __future__ import annotations
 
@@ -80,3 +82,11 @@ def problems_from_pydantic(errors: Iterable[dict[str, Any]]) -> list[FieldProble
             location = location[1:]
         problems.append(FieldProblem(".".join(location) or "body", str(error.get("type", "default"))))
     return problems
+
+
+@dataclass
+class PageError(Exception):
+    """Raised below a page route; the page resolver answers with the page ``page_id`` and ``status``."""
+
+    status: int
+    page_id: str

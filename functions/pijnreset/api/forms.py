@@ -1,51 +1,114 @@
-"""What the form handlers (POST /pijntest, /intake, /privacy/erase) do alike: the proof of work, bots, and an
-id reused for another payload."""
+"""The front door of the form handlers (POST /pijntest, /intake, /privacy/erase): the checks every form passes
+(logic/forms.py decides), its caps (logic/caps.py), and the outcome of its one write, as answers and counts.
+
+Every refusal is an ApiError (api/errors.py), counted here; a bot's form is answered by its handler exactly as a
+person's, with nothing stored.
+"""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from pijnreset.api.errors import ApiError
+from pijnreset.api.resolver import openapi_response
+from pijnreset.api.unavailable import RETRY_AFTER_HEADER
+from pijnreset.dal.leads_table import Conflict, Limited, Recorded, Replayed, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.answers import FieldProblem
+from pijnreset.logic.caps import CapLimits, CapPlan, plan_caps
 from pijnreset.logic.challenge import FIELD, SolvedChallenge, check_solution
-from pijnreset.logic.submission import FormBody, screen_for_bots
-from pijnreset.observability import metrics
+from pijnreset.logic.forms import Admitted, FormBody, admit
+from pijnreset.models.api import ErrorResponse
+from pijnreset.observability import count
 
 
-class ChallengeGate:
-    """Verifies a request's ``altcha`` against the token keys (SSM, cached); whether it was used before is the
-    store's to say, in the request's own write."""
+class FormDoor:
+    def __init__(self, keys: TokenKeys, limits: CapLimits, min_fill_seconds: int) -> None:
+        self.keys = keys  # the function's one reader of the signing keys: challenges and caps share it
+        self.limits = limits
+        self.min_fill_seconds = min_fill_seconds
 
-    def __init__(self, keys: TokenKeys) -> None:
-        self._keys = keys
+    def admit(self, request: FormBody, problems: Sequence[FieldProblem], now: datetime) -> Admitted:
+        """The form's admission, or the 422 for its ``problems``, its ``started_at`` or its proof of work."""
+        outcome = admit(request, problems, self.keys.all(), now, self.min_fill_seconds)
+        if isinstance(outcome, Admitted):
+            if outcome.bot is not None:
+                count(f"SpamScreened_{outcome.bot.reason}")
+            return outcome
+        if outcome.code == "challenge_failed":
+            raise challenge_failed(outcome.problems[0].type)
+        raise ApiError(422, outcome.code, outcome.problems)
 
     def solved(self, altcha: str, now: datetime) -> SolvedChallenge:
-        outcome = check_solution(self._keys.all(), altcha, now)
+        """The verified proof of work alone (whether it was used before is the store's to say), or its 422."""
+        outcome = check_solution(self.keys.all(), altcha, now)
         if isinstance(outcome, FieldProblem):
             raise challenge_failed(outcome.type)
         return outcome
 
+    def caps(self, app: APIGatewayHttpResolver, email: str, kinds: Iterable[str], now: datetime) -> CapPlan:
+        """The counters of this request. The source IP is only hashed here: never stored, logged or returned."""
+        source_ip = app.current_event.request_context.http.source_ip or None
+        return plan_caps(
+            self.limits,
+            self.keys.current(),
+            email=email,
+            source_ip=source_ip,
+            kinds=kinds,
+            now=now,
+            shard=random.randrange(1 << 16),  # noqa: S311 - spreads writes over the daily counter's items, no secret
+        )
+
+
+def settled(
+    outcome: Recorded | Replayed | Conflict | Reused | Limited, id_field: str, conflict_metric: str
+) -> Recorded | Replayed:
+    """A form's write that took (recorded, its caps counted) or replayed an earlier one; the 429, 409 or 422
+    (its proof of work spent before) otherwise."""
+    if isinstance(outcome, Limited):
+        raise rate_limited(outcome.retry_after)
+    if isinstance(outcome, Conflict):
+        raise conflict(id_field, conflict_metric)
+    if isinstance(outcome, Reused):
+        raise challenge_failed("altcha_reused")
+    if isinstance(outcome, Recorded):
+        count_capped(outcome.capped)
+    return outcome
+
 
 def challenge_failed(reason: str) -> ApiError:
     """The 422 for a wrong, expired or reused solution (a missing one is the model's ``missing``), counted."""
-    metrics.add_metric(name=f"ChallengeRefused_{reason.removeprefix('altcha_')}", unit=MetricUnit.Count, value=1)
+    count(f"ChallengeRefused_{reason.removeprefix('altcha_')}")
     return ApiError(422, "challenge_failed", [FieldProblem(FIELD, reason)])
-
-
-def screened_as_bot(request: FormBody, now: datetime, min_fill_seconds: int) -> bool:
-    """Whether a bot sent this (counted by reason). Its caller answers it exactly as a person's request, with
-    nothing stored, so the answer tells the bot nothing."""
-    spam = screen_for_bots(request, now, min_fill_seconds)
-    if spam is None:
-        return False
-    metrics.add_metric(name=f"SpamScreened_{spam.reason}", unit=MetricUnit.Count, value=1)
-    return True
 
 
 def conflict(id_field: str, metric: str) -> ApiError:
     """The 409 for a client id already used with another payload, counted."""
-    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    count(metric)
     return ApiError(409, "conflict", [FieldProblem(id_field, "conflict")])
+
+
+def rate_limited(retry_after: int) -> ApiError:
+    """The 429 for a client over its hourly bound, counted."""
+    count("ClientRateLimited")
+    return ApiError(429, "rate_limited", headers={"Retry-After": str(retry_after)})
+
+
+def rate_limited_response() -> OpenAPIResponse:
+    """The 429 of a form route, for the generated OpenAPI spec."""
+    return {
+        **openapi_response("Too many forms from this client this hour: retry after Retry-After seconds", ErrorResponse),
+        "headers": RETRY_AFTER_HEADER,
+    }
+
+
+def count_capped(report: Iterable[str]) -> None:
+    """One metric per cap a recorded request met: EmailCapped_address_<group>, EmailCapped_daily (emails left
+    out), EmailDailyCeilingNear (the daily count is past its reporting threshold)."""
+    for what in report:
+        count("EmailDailyCeilingNear" if what == "near" else f"EmailCapped_{what}")

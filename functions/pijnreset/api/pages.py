@@ -4,7 +4,7 @@ responses that keep the token out of referrers, caches and frames."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pijnreset.api.errors import PageError
 from pijnreset.api.unavailable import RETRY_AFTER_HEADER, RETRY_AFTER_SECONDS, aws_unavailable
 from pijnreset.content.pages import Pages
 from pijnreset.logic.tokens import Purpose, TokenClaims, TokenError, verify
@@ -23,12 +24,6 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
 }
-
-
-@dataclass
-class PageError(Exception):
-    status: int
-    page_id: str
 
 
 def html_page(pages: Pages, status: int, page_id: str, action: str | None = None) -> Response[str]:
@@ -100,6 +95,29 @@ def page_resolver(pages: Pages) -> PageResolver:
         return response
 
     return app
+
+
+def button_page(
+    app: APIGatewayHttpResolver,
+    pages: Pages,
+    keys: Callable[[], list[bytes]],
+    path: str,
+    *,
+    purpose: Purpose,
+    page_id: str,
+    summary: str,
+    name: str,
+) -> None:
+    """Registers GET ``path``: for a good link, the page ``page_id`` with a button that posts to the same link.
+    Mail security scanners open every link in an email, so a GET only shows; the POST route acts. ``name``
+    names the route's function, and with it the OpenAPI operation."""
+
+    def show() -> Response[str]:
+        claims_from_query(app, keys(), purpose)
+        return html_page(pages, 200, page_id, action=same_link(app))
+
+    show.__name__ = show.__qualname__ = name
+    app.get(path, summary=summary, responses=page_responses({200: "The page with the button"}))(show)
 
 
 def page_responses(ok: dict[int, str]) -> dict[int, OpenAPIResponse]:

@@ -43,8 +43,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from pijnreset.logic.caps import CapPlan
+    from pijnreset.logic.forms import ConsentProof
     from pijnreset.logic.intake import NewIntake
-    from pijnreset.logic.submission import ConsentProof, NewSubmission
+    from pijnreset.logic.submission import NewSubmission
 
     _New = TypeVar("_New", NewSubmission, NewIntake)
 

@@ -3,13 +3,11 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.api.resolver import build_resolver, json_response, openapi_response
 from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.entry import json_api
 from pijnreset.logic.challenge import issue
 from pijnreset.models.api import ChallengeResponse
-from pijnreset.observability import logger
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -31,9 +29,4 @@ def get_challenge() -> Any:
     return response
 
 
-_entry = guard_json_body(app)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _entry(event, context)
+lambda_handler = json_api(app)

@@ -5,17 +5,15 @@ schedules the follow-ups, for the one opt-in request the token names."""
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.followups import load_sequence
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.leads_table import lead_pk
 from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.entry import html_pages
 from pijnreset.logic.followups import plan_followups
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -32,14 +30,16 @@ _PAGES = {
 }
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/confirm",
+    purpose="confirm",
+    page_id="confirm_form",
     summary="A page with a button that confirms the marketing opt-in (only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="confirm_page",
 )
-def confirm_page() -> Any:
-    claims_from_query(app, keys.all(), "confirm")
-    return html_page(views, 200, "confirm_form", action=same_link(app))
 
 
 @app.post(
@@ -55,19 +55,16 @@ def confirm_page() -> Any:
 def confirm() -> Any:
     claims = claims_from_query(app, keys.all(), "confirm")
     if claims.ref is None:  # a link from before links named their request: it cannot say which one
-        metrics.add_metric(name="OptIn_superseded", unit=MetricUnit.Count, value=1)
+        count("OptIn_superseded")
         return html_page(views, 409, "confirm_superseded")
     now = datetime.now(UTC)
     followups = plan_followups(sequence, lead_pk(claims.lead_id), now, settings.email_retention_days)
     outcome = consents.confirm(
         claims.lead_id, claims.ref, now, followups, settings.retention().expires_at("consent", now)
     )
-    metrics.add_metric(name=f"OptIn_{outcome}", unit=MetricUnit.Count, value=1)
+    count(f"OptIn_{outcome}")
     status, page_id = _PAGES.get(outcome, (409, "confirm_not_possible"))
     return html_page(views, status, page_id)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = html_pages(app)

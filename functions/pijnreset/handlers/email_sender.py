@@ -10,7 +10,6 @@ message instead, and counts no receive towards the dead-letter queue.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -21,13 +20,14 @@ from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.mailer import SesMailer
 from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.entry import FIRST_SQS_MESSAGE, event_entry
 from pijnreset.logic import tokens
 from pijnreset.logic.delivery import Pacer
 from pijnreset.logic.email_contexts import EmailLinks, SenderIdentity
 from pijnreset.logic.email_delivery import EmailDeliverer
 from pijnreset.logic.tokens import Purpose
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count, logger
 from pijnreset.settings import get_email_settings, get_settings
 
 settings = get_settings()
@@ -74,15 +74,14 @@ def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
         "waiting": "EmailWaitHop",  # every 15 minutes per waiting job: not a refusal, not a failure
         "handed_back": "EmailHandedBack",  # batches too big for the pace and the timeout
     }[delivery.outcome]
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    count(name)
     if delivery.kind == "erase_request_coach" and delivery.outcome == "sent":
-        metrics.add_metric(name="ErasureRequestToCoach", unit=MetricUnit.Count, value=1)  # a suppressed address
+        count("ErasureRequestToCoach")  # a suppressed address
     logger.info(
         "email job handled", extra={"outcome": delivery.outcome, "kind": delivery.kind, "reason": delivery.reason}
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@event_entry(FIRST_SQS_MESSAGE)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=send, processor=processor, context=context)

@@ -4,15 +4,14 @@ the POST of that button erases (link scanners open links)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.pages import PageError, claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.errors import PageError
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.observability import logger, metrics
+from pijnreset.entry import html_pages
+from pijnreset.observability import count, logger
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -24,14 +23,16 @@ people = PersonData(settings.table_name, backup_days=settings.backup_recovery_da
 app = page_resolver(views)
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/privacy/erase/confirm",
+    purpose="erase",
+    page_id="erase_form",
     summary="A page with a button that erases everything of the person (only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="erase_page",
 )
-def erase_page() -> Any:
-    claims_from_query(app, keys.all(), "erase")
-    return html_page(views, 200, "erase_form", action=same_link(app))
 
 
 @app.post(
@@ -43,9 +44,9 @@ def erase() -> Any:
     claims = claims_from_query(app, keys.all(), "erase")
     erasure = people.erase_through_link(claims.lead_id, datetime.now(UTC), claims.issued_at)
     if erasure is None:
-        metrics.add_metric(name="ErasureLinkReused", unit=MetricUnit.Count, value=1)
+        count("ErasureLinkReused")
         raise PageError(410, "erase_used")
-    metrics.add_metric(name="PersonErased", unit=MetricUnit.Count, value=1)
+    count("PersonErased")
     logger.info(
         "person erased",
         extra={
@@ -57,7 +58,4 @@ def erase() -> Any:
     return html_page(views, 200, "erase_done")
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = html_pages(app)

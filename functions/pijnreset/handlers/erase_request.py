@@ -14,26 +14,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.caps import FormCaps, rate_limited, rate_limited_response
-from pijnreset.api.forms import ChallengeGate, challenge_failed
-from pijnreset.api.resolver import (
-    build_resolver,
-    guard_json_body,
-    json_body_responses,
-    json_response,
-    openapi_response,
-)
+from pijnreset.api.forms import FormDoor, challenge_failed, rate_limited, rate_limited_response
+from pijnreset.api.resolver import build_resolver, json_body_responses, json_response, openapi_response
 from pijnreset.dal.challenges import UsedChallenges
 from pijnreset.dal.leads_table import email_job_item
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.token_keys import TokenKeys
+from pijnreset.entry import json_api
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count
 from pijnreset.settings import get_settings
 from pijnreset.timestamps import iso
 
@@ -41,8 +33,7 @@ settings = get_settings()
 people = PersonData(settings.table_name)
 used = UsedChallenges(settings.table_name)
 keys = TokenKeys(settings.token_parameter)
-challenges = ChallengeGate(keys)
-caps = FormCaps(settings, keys)
+door = FormDoor(keys, settings.cap_limits(), settings.min_fill_seconds)
 app = build_resolver()
 
 
@@ -59,7 +50,7 @@ app = build_resolver()
 def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     now = datetime.now(UTC)
     lead_id = lead_id_for(request.email)
-    solved = challenges.solved(request.altcha, now)  # checked before anything is counted or written
+    solved = door.solved(request.altcha, now)  # checked before anything is counted or written
     job = email_job_item(
         lead_id=lead_id,
         kind="erase_confirm",
@@ -68,23 +59,17 @@ def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
         once_per=iso(now)[:13],  # at most one confirmation email per address per hour
         expires_at=settings.retention().expires_at("email", now),
     )
-    plan = caps.plan(app, request.email, ["erase_confirm"], now)
+    plan = door.caps(app, request.email, ["erase_confirm"], now)
     if not people.count_client(plan):
         raise rate_limited(plan.retry_after)
     # Spent in its own write: the erasure write below fails its condition for an unknown address.
     if not used.spend(solved, request=lead_id):
         raise challenge_failed("altcha_reused")
     outcome = people.request_erasure(lead_id, job, now, plan)
-    metrics.add_metric(name="ErasureRequested", unit=MetricUnit.Count, value=1)
+    count("ErasureRequested")
     metric = {"sent": "ErasureLinkSent", "ignored": "ErasureRequestIgnored", "capped": "EmailCapped_erase"}[outcome]
-    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    count(metric)
     return json_response(202, AcceptedResponse().model_dump())
 
 
-_entry = guard_json_body(app)
-
-
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _entry(event, context)
+lambda_handler = json_api(app)

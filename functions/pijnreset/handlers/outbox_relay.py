@@ -10,7 +10,6 @@ its shard, later; nothing is skipped, and records that keep failing end on the r
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -19,8 +18,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.leads_table import PROFILE
+from pijnreset.entry import FIRST_STREAM_RECORD, event_entry
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -43,21 +43,20 @@ def relay(record: DynamoDBRecord) -> None:
         return
     pk, sk = keys
     if pk.startswith("LEAD#") and sk == PROFILE:
-        metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)  # the dashboard's funnel
+        count("LeadCreated")  # the dashboard's funnel
         return
     if not sk.startswith("EMAIL#"):
         return
     if keys not in _statuses:  # not in this invocation's read (it failed part-way): read it now
         _statuses.update(jobs.statuses([keys]))
     if _statuses.get(keys) != "pending":
-        metrics.add_metric(name="EmailJobNotRelayed", unit=MetricUnit.Count, value=1)  # erased or handled
+        count("EmailJobNotRelayed")  # erased or handled
         return
     queue.enqueue(JobMessage(pk=pk, sk=sk))
-    metrics.add_metric(name="EmailJobRelayed", unit=MetricUnit.Count, value=1)
+    count("EmailJobRelayed")
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@event_entry(FIRST_STREAM_RECORD)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     _statuses.clear()
     records = event.get("Records") or []

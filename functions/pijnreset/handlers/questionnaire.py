@@ -2,12 +2,10 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.resolver import build_resolver, guard_json_body, json_response, openapi_response
+from pijnreset.api.resolver import build_resolver, json_response, openapi_response
+from pijnreset.entry import json_api
 from pijnreset.logic.questionnaire_view import questionnaire_view
 from pijnreset.models.api import QuestionnaireResponse
-from pijnreset.observability import logger
 from pijnreset.settings import get_settings
 
 app = build_resolver(validate=False)  # nothing to validate: no parameters, no body
@@ -25,9 +23,4 @@ def get_questionnaire() -> Any:
     return response
 
 
-_entry = guard_json_body(app)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _entry(event, context)
+lambda_handler = json_api(app)

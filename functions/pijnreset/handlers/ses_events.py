@@ -12,18 +12,20 @@ the subject and the headers. Only when even that fails does the invocation fail,
 """
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pijnreset.dal.suppressions import Suppressions
+from pijnreset.entry import FIRST_SNS_MESSAGE, event_entry
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.ses_events import parse_notification
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count, logger
 from pijnreset.settings import get_ses_events_settings, get_settings
 from pijnreset.timestamps import iso
 
@@ -44,29 +46,33 @@ _METRICS = {
 }
 
 
-def _from_another_topic(record: Any) -> bool:
-    sns = record.get("Sns") if isinstance(record, dict) else None
-    topic = sns.get("TopicArn") if isinstance(sns, dict) else None
-    return topic is not None and topic != events_settings.topic_arn
+def _or_none(read: Callable[[], Any]) -> Any:
+    """A field of the event, or None where SNS would never leave it out (the data classes raise then)."""
+    try:
+        return read()
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
-def _message(record: Any) -> str:
-    sns = record.get("Sns") if isinstance(record, dict) else None
-    message = sns.get("Message") if isinstance(sns, dict) else None
-    return message if isinstance(message, str) else ""
+def _notifications(event: SNSEvent) -> Iterator[tuple[str | None, Any]]:
+    """Each record's topic and message; an event without records reads as one record without either."""
+    records = _or_none(lambda: list(event.records))
+    if records is None:
+        yield None, None
+        return
+    for record in records:
+        yield _or_none(lambda: record.sns.topic_arn), _or_none(lambda: record.sns.message)  # noqa: B023 - called at once
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+@event_entry(FIRST_SNS_MESSAGE, data_class=SNSEvent)
+def lambda_handler(event: SNSEvent, context: LambdaContext) -> dict[str, int]:
     counts = dict.fromkeys(_METRICS.values(), 0)
     failed: list[dict[str, str]] = []
-    records = event.get("Records") if isinstance(event, dict) else None
-    for record in records if isinstance(records, list) else [None]:
-        if _from_another_topic(record):
+    for topic, message in _notifications(event):
+        if topic is not None and topic != events_settings.topic_arn:
             counts[_METRICS["foreign"]] += 1
             continue
-        for ses_event in parse_notification(_message(record), events_settings.configuration_set):
+        for ses_event in parse_notification(message, events_settings.configuration_set):
             action = ses_event.action
             if action in ("suppress_bounce", "suppress_complaint") and ses_event.email:
                 lead_id = lead_id_for(ses_event.email)
@@ -87,9 +93,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
             QueueUrl=events_settings.failure_queue_url,
             MessageBody=json.dumps({"function": "SesEventsFunction", "unwritten_suppressions": failed}),
         )
-        metrics.add_metric(name="SesSuppressionDeferred", unit=MetricUnit.Count, value=len(failed))
+        count("SesSuppressionDeferred", len(failed))
     for name, value in counts.items():
         if value:
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+            count(name, value)
     logger.info("ses notifications handled", extra=counts)
     return counts

@@ -4,33 +4,23 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pijnreset.api.caps import FormCaps, count_capped, rate_limited, rate_limited_response
-from pijnreset.api.errors import ApiError
-from pijnreset.api.forms import ChallengeGate, challenge_failed, conflict, screened_as_bot
-from pijnreset.api.resolver import (
-    build_resolver,
-    guard_json_body,
-    json_body_responses,
-    json_response,
-    openapi_response,
-)
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
+from pijnreset.api.forms import FormDoor, rate_limited_response, settled
+from pijnreset.api.resolver import build_resolver, json_body_responses, json_response, openapi_response
+from pijnreset.dal.leads_table import LeadsTable, Recorded
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.logic.submission import check_request, check_started_at, plan_submission
+from pijnreset.entry import json_api
+from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
-from pijnreset.observability import logger, metrics
+from pijnreset.observability import count, logger
 from pijnreset.settings import get_settings
 
 settings = get_settings()
 content = settings.content()
 table = LeadsTable(settings.table_name)
 keys = TokenKeys(settings.token_parameter)
-challenges = ChallengeGate(keys)
-caps = FormCaps(settings, keys)
+door = FormDoor(keys, settings.cap_limits(), settings.min_fill_seconds)
 app = build_resolver()
 
 
@@ -48,37 +38,21 @@ app = build_resolver()
 )
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)
-    problems = check_request(content, request) + check_started_at(request, now)
-    if problems:
-        raise ApiError(422, "validation_failed", problems)
-    solved = challenges.solved(request.altcha, now)
-
-    new = plan_submission(content, request, now, settings.retention(), solved)
-    if screened_as_bot(request, now, settings.min_fill_seconds):
+    admitted = door.admit(request, check_request(content, request), now)
+    new = plan_submission(content, request, now, settings.retention(), admitted.challenge)
+    if admitted.bot:
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
-    outcome = table.record_submission(new, caps.plan(app, new.email, new.email_kinds, now))
-    if isinstance(outcome, Limited):
-        raise rate_limited(outcome.retry_after)
-    if isinstance(outcome, Conflict):
-        raise conflict("submission_id", "SubmissionConflict")
-    if isinstance(outcome, Reused):
-        raise challenge_failed("altcha_reused")
-    if isinstance(outcome, Recorded):
-        metrics.add_metric(name="PijntestCompleted", unit=MetricUnit.Count, value=1)
-        count_capped(outcome.capped)
-        metrics.add_metric(name=f"Triage_{new.result.triage}", unit=MetricUnit.Count, value=1)
-        if new.result.category:
-            metrics.add_metric(name=f"Category_{new.result.category}", unit=MetricUnit.Count, value=1)
-        logger.info("pijntest recorded", extra={"triage": new.result.triage, "category": new.result.category})
-        return json_response(201, outcome.body)
-    metrics.add_metric(name="SubmissionReplayed", unit=MetricUnit.Count, value=1)
-    return json_response(200, outcome.body)
+    recorded = table.record_submission(new, door.caps(app, new.email, new.email_kinds, now))
+    outcome = settled(recorded, "submission_id", "SubmissionConflict")
+    if not isinstance(outcome, Recorded):
+        count("SubmissionReplayed")
+        return json_response(200, outcome.body)
+    count("PijntestCompleted")
+    count(f"Triage_{new.result.triage}")
+    if new.result.category:
+        count(f"Category_{new.result.category}")
+    logger.info("pijntest recorded", extra={"triage": new.result.triage, "category": new.result.category})
+    return json_response(201, outcome.body)
 
 
-_entry = guard_json_body(app)
-
-
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _entry(event, context)
+lambda_handler = json_api(app)

@@ -7,14 +7,12 @@ only shows a page with a button that posts, because link scanners open every lin
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, same_link
+from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.observability import logger, metrics
+from pijnreset.entry import html_pages
+from pijnreset.observability import count
 from pijnreset.settings import get_settings
 
 settings = get_settings()
@@ -24,14 +22,16 @@ consents = MarketingConsents(settings.table_name)
 app = page_resolver(views)
 
 
-@app.get(
+button_page(
+    app,
+    views,
+    keys.all,
     "/unsubscribe",
+    purpose="unsubscribe",
+    page_id="unsubscribe_form",
     summary="A page with a button that unsubscribes (link scanners open links; only the POST acts)",
-    responses=page_responses({200: "The page with the button"}),
+    name="unsubscribe_page",
 )
-def unsubscribe_page() -> Any:
-    claims_from_query(app, keys.all(), "unsubscribe")
-    return html_page(views, 200, "unsubscribe_form", action=same_link(app))
 
 
 @app.post(
@@ -43,11 +43,8 @@ def unsubscribe() -> Any:
     claims = claims_from_query(app, keys.all(), "unsubscribe")
     now = datetime.now(UTC)
     outcome = consents.unsubscribe(claims.lead_id, now, settings.retention().expires_at("consent", now))
-    metrics.add_metric(name=f"Unsubscribe_{outcome}", unit=MetricUnit.Count, value=1)
+    count(f"Unsubscribe_{outcome}")
     return html_page(views, 200, "unsubscribe_done")
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = html_pages(app)

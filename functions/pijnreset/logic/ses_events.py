@@ -19,9 +19,12 @@ class SesEvent:
     email: str | None = None
 
 
-def parse_notification(message: str, configuration_set: str | None = None) -> list[SesEvent]:
+def parse_notification(message: object, configuration_set: str | None = None) -> list[SesEvent]:
     """With ``configuration_set``, only that configuration set's events count; any other (no tag, another
-    set: something else published to the topic) is "foreign" and suppresses nobody."""
+    set: something else published to the topic) is "foreign" and suppresses nobody. A ``message`` that is no
+    string (none at all, in a record SNS would not send) is malformed."""
+    if not isinstance(message, str):
+        return [SesEvent("malformed")]
     try:
         document: Any = json.loads(message)
     except (TypeError, ValueError):
