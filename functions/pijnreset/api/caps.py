@@ -19,11 +19,11 @@ from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.caps import CapPlan, plan_caps
 from pijnreset.models.api import ErrorResponse
 from pijnreset.observability import metrics
-from pijnreset.settings import Settings
+from pijnreset.settings import Caps
 
 
 class FormCaps:
-    def __init__(self, settings: Settings, keys: TokenKeys) -> None:
+    def __init__(self, settings: Caps, keys: TokenKeys) -> None:
         self.limits = settings.cap_limits()
         self.keys = keys  # the function's one reader of the signing keys, shared with the challenge check
 

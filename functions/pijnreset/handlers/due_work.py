@@ -18,11 +18,11 @@ from pijnreset.dal.leads_table import email_job_item
 from pijnreset.logic.followups import confirmation_of
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_settings
+from pijnreset.settings import DueWorkSettings
 
-settings = get_settings()
+settings = DueWorkSettings.from_env()
 due_work = DueWork(settings.table_name)
-queue = EmailQueue(settings.queue_url)
+queue = EmailQueue(settings.email_queue_url)
 
 # Work due up to a week ago is still found: a weekend with the schedule failing (alarmed) loses nothing,
 # it only comes late. Each run reads one small query per hour bucket (168), nearly all of them empty.

@@ -33,13 +33,13 @@ from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_settings
+from pijnreset.settings import EraseRequestSettings
 from pijnreset.timestamps import iso
 
-settings = get_settings()
+settings = EraseRequestSettings.from_env()
 people = PersonData(settings.table_name)
 used = UsedChallenges(settings.table_name)
-keys = TokenKeys(settings.token_parameter)
+keys = TokenKeys(settings.token_key_parameter_name)
 challenges = ChallengeGate(keys)
 caps = FormCaps(settings, keys)
 app = build_resolver()

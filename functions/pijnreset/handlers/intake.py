@@ -17,6 +17,7 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
+from pijnreset.content.loader import load_content
 from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
@@ -24,12 +25,12 @@ from pijnreset.logic.submission import check_started_at
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_settings
+from pijnreset.settings import IntakeSettings
 
-settings = get_settings()
-content = settings.content()
+settings = IntakeSettings.from_env()
+content = load_content(settings.questionnaire_version)
 table = LeadsTable(settings.table_name)
-keys = TokenKeys(settings.token_parameter)
+keys = TokenKeys(settings.token_key_parameter_name)
 challenges = ChallengeGate(keys)
 caps = FormCaps(settings, keys)
 app = build_resolver()

@@ -24,14 +24,13 @@ from pijnreset.dal.suppressions import Suppressions
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.ses_events import parse_notification
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_ses_events_settings, get_settings
+from pijnreset.settings import SesEventsSettings
 from pijnreset.timestamps import iso
 
-settings = get_settings()
-events_settings = get_ses_events_settings()
+settings = SesEventsSettings.from_env()
 suppressions = Suppressions(settings.table_name)
 failures = boto3.client("sqs")
-coach_lead_id = lead_id_for(events_settings.coach_address)
+coach_lead_id = lead_id_for(settings.coach_address)
 
 _METRICS = {
     "suppress_bounce": "SesBounceSuppressed",
@@ -47,7 +46,7 @@ _METRICS = {
 def _from_another_topic(record: Any) -> bool:
     sns = record.get("Sns") if isinstance(record, dict) else None
     topic = sns.get("TopicArn") if isinstance(sns, dict) else None
-    return topic is not None and topic != events_settings.topic_arn
+    return topic is not None and topic != settings.ses_events_topic_arn
 
 
 def _message(record: Any) -> str:
@@ -66,7 +65,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         if _from_another_topic(record):
             counts[_METRICS["foreign"]] += 1
             continue
-        for ses_event in parse_notification(_message(record), events_settings.configuration_set):
+        for ses_event in parse_notification(_message(record), settings.ses_configuration_set):
             action = ses_event.action
             if action in ("suppress_bounce", "suppress_complaint") and ses_event.email:
                 lead_id = lead_id_for(ses_event.email)
@@ -84,7 +83,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     if failed:
         # Raises if the queue cannot be reached either: then Lambda retries the whole notification.
         failures.send_message(
-            QueueUrl=events_settings.failure_queue_url,
+            QueueUrl=settings.async_failure_queue_url,
             MessageBody=json.dumps({"function": "SesEventsFunction", "unwritten_suppressions": failed}),
         )
         metrics.add_metric(name="SesSuppressionDeferred", unit=MetricUnit.Count, value=len(failed))

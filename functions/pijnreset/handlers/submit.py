@@ -17,18 +17,19 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
+from pijnreset.content.loader import load_content
 from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.submission import check_request, check_started_at, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
 from pijnreset.observability import logger, metrics
-from pijnreset.settings import get_settings
+from pijnreset.settings import SubmitSettings
 
-settings = get_settings()
-content = settings.content()
+settings = SubmitSettings.from_env()
+content = load_content(settings.questionnaire_version)
 table = LeadsTable(settings.table_name)
-keys = TokenKeys(settings.token_parameter)
+keys = TokenKeys(settings.token_key_parameter_name)
 challenges = ChallengeGate(keys)
 caps = FormCaps(settings, keys)
 app = build_resolver()
