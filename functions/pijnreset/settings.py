@@ -10,7 +10,7 @@ the template always sets it, so a missing variable fails at cold start, naming i
 from __future__ import annotations
 
 import os
-from typing import ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,32 +56,30 @@ class Queue(_Environment):
 
 
 # How long personal data is kept, per purpose (logic/retention.py): every PII item carries a TTL this many
-# days ahead. A function's model has the periods of the items it writes.
-class PijntestRetention(_Environment):
-    """The lead and its Pijntest results (health data), renewed by every new test (purpose "pijntest")."""
+# days ahead. A function's model has the periods of the items it writes: the lead and its Pijntest results
+# (health data, renewed by every new test; purpose "pijntest"), proof of consent (kept longer than what it
+# covers, so that it can still be shown afterwards), email jobs and follow-ups, intake requests, and the
+# replay records of forms' ids (which hold the result, so they expire too).
+_Days = Annotated[int, Field(ge=1, le=3650)]
 
-    retention_days: int = Field(ge=1, le=3650)
+
+class PijntestRetention(_Environment):
+    retention_days: _Days
 
 
 class ConsentRetention(_Environment):
-    """Proof of consent, kept longer than what it covers so that it can still be shown afterwards."""
-
-    consent_retention_days: int = Field(ge=1, le=3650)
+    consent_retention_days: _Days
 
 
 class EmailRetention(_Environment):
-    """Email jobs and follow-ups (delivery records)."""
-
-    email_retention_days: int = Field(ge=1, le=3650)
+    email_retention_days: _Days
 
 
 class IntakeRetention(_Environment):
-    intake_retention_days: int = Field(ge=1, le=3650)
+    intake_retention_days: _Days
 
 
 class ReplayRetention(_Environment):
-    """How long a form's id is remembered for replays (the record holds the result, so it expires too)."""
-
     replay_retention_days: int = Field(ge=1, le=365)
 
 
@@ -197,33 +195,16 @@ class ChallengeSettings(FunctionSettings, Tokens, Challenge):
     pass
 
 
-class SubmitSettings(
-    FunctionSettings,
-    Table,
-    Questionnaire,
-    Tokens,
-    Caps,
-    MinFill,
-    PijntestRetention,
-    ConsentRetention,
-    EmailRetention,
-    ReplayRetention,
-):
+class _FormWrites(FunctionSettings, Table, Questionnaire, Tokens, Caps, MinFill):
+    """What POST /pijntest and POST /intake share: the one write of a form, with its consent, email jobs and
+    replay record."""
+
+
+class SubmitSettings(_FormWrites, PijntestRetention, ConsentRetention, EmailRetention, ReplayRetention):
     pass
 
 
-class IntakeSettings(
-    FunctionSettings,
-    Table,
-    Questionnaire,
-    Tokens,
-    Caps,
-    MinFill,
-    IntakeRetention,
-    ConsentRetention,
-    EmailRetention,
-    ReplayRetention,
-):
+class IntakeSettings(_FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention):
     pass
 
 
