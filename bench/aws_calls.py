@@ -165,7 +165,8 @@ class Scenarios:
     """Each scenario prepares what it needs, then returns the (function, event) to measure."""
 
     def __init__(self, stack: Any) -> None:
-        from pijnreset.settings import get_settings
+        from pijnreset.content.loader import load_content
+        from pijnreset.settings import SubmitSettings
 
         from infra.functions import local_functions
         from infra.local.http import CorsPolicy, Gateway
@@ -173,7 +174,7 @@ class Scenarios:
         self.functions = {function.logical_id: function for function in local_functions(stack)}
         self.gateway = Gateway(list(self.functions.values()), CorsPolicy.of_template(stack))
         self.stack = stack
-        self.content = get_settings().content()
+        self.content = load_content(SubmitSettings.from_env().questionnaire_version)
 
     def http(self, method: str, target: str, body: Any = None) -> tuple[str, dict[str, Any]]:
         from infra.local.apigw import match_route

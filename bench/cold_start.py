@@ -143,14 +143,16 @@ class Fixtures:
     """Fresh, realistic events for each function, made through the real handlers in this process."""
 
     def __init__(self, stack: Any) -> None:
-        from pijnreset.settings import get_settings
+        from pijnreset.content.loader import load_content
+        from pijnreset.settings import SubmitSettings
 
         from infra.local.http import CorsPolicy, Gateway
 
         self.stack = stack
         self.gateway = Gateway(stack.functions, CorsPolicy.of_template(stack.resolver))
-        self.content = get_settings().content()
-        self.table = get_settings().table_name
+        settings = SubmitSettings.from_env()
+        self.content = load_content(settings.questionnaire_version)
+        self.table = settings.table_name
         self.makers: dict[str, Callable[[], dict[str, Any]]] = {
             "QuestionnaireFunction": lambda: self.http("GET", "/pijntest"),
             "ChallengeFunction": lambda: self.http("GET", "/challenge"),

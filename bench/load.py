@@ -34,14 +34,15 @@ def measure(submissions: int, concurrency: int) -> dict[str, Any]:
     from infra.local.stored import emails_sent, items, sent_count, settle
     from infra.samples import changed, submission
 
-    use_template_environment()  # the credentials for reading moto, and the settings get_settings() reads
+    use_template_environment()  # the credentials for reading moto, and the settings the functions read
 
     # The whole run comes from 127.0.0.1, one client to the caps; and its 1,000 addresses are one per request.
     with local_stack("--param", "SesMaxSendRate=1000", "--param", "ClientRequestsPerHour=100000") as stack:
         questionnaire = requests.get(f"{stack.url}/pijntest", timeout=30).json()
-        from pijnreset.settings import get_settings
+        from pijnreset.content.loader import load_content
+        from pijnreset.settings import SubmitSettings
 
-        content = get_settings().content()
+        content = load_content(SubmitSettings.from_env().questionnaire_version)
         assert questionnaire["version"] == content.questionnaire.version
         bodies = [
             changed(submission(content.questionnaire, item_value=n % 4), "contact.email", f"load-{n}@example.nl")

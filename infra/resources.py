@@ -91,7 +91,7 @@ def create_resources(client: ClientFactory, resolver: Resolver) -> None:
 def seed_token_key(ssm: Any, environment: dict[str, str], value: str | None = None) -> None:
     """The token signing key the template expects in SSM (made by hand before a real deploy): a random one,
     unless ``value`` is given."""
-    name = environment.get("TOKEN_KEY_PARAMETER")
+    name = environment.get("TOKEN_KEY_PARAMETER_NAME")
     if name:
         ssm.put_parameter(Name=name, Type="SecureString", Value=value or secrets.token_urlsafe(48), Overwrite=True)
 

@@ -12,9 +12,10 @@ use_template_environment()
 
 @pytest.fixture(scope="session")
 def content():
-    from pijnreset.settings import get_settings
+    from pijnreset.content.loader import load_content
+    from pijnreset.settings import SubmitSettings
 
-    return get_settings().content()
+    return load_content(SubmitSettings.from_env().questionnaire_version)
 
 
 @pytest.fixture(scope="session")

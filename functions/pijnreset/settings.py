@@ -1,91 +1,101 @@
-"""The functions' configuration: the environment, read once into one validated model."""
+"""Each function's configuration: one pydantic model per function, composed of mixins, read once at import.
+
+The mixins say who needs what: a function's model has exactly the fields of the variables template.yaml
+sets for it (tests/infra/test_settings.py checks both ways). One name per setting: the template parameter
+``ReplayRetentionDays`` is the variable ``REPLAY_RETENTION_DAYS`` is the field ``replay_retention_days`` (the
+alias generator makes the variable the field's name in capitals). No field repeats a parameter's default:
+the template always sets it, so a missing variable fails at cold start, naming it.
+"""
 
 from __future__ import annotations
 
 import os
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pijnreset.logic.caps import CapLimits
-from pijnreset.logic.retention import Retention
+from pijnreset.logic.retention import Retention, RetentionPurpose
 
-if TYPE_CHECKING:
-    from pijnreset.content.loader import Content
-
-# The content loader (YAML, the questionnaire's models) is imported by the functions that use content, not by
-# every function that reads its settings: the outbox relay, the due work and the SES events never do.
+_EMAIL = r"^[^@\s]+@[^@\s]+$"
+_URL = r"^https?://"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+class _Environment(BaseModel):
+    model_config = ConfigDict(alias_generator=str.upper, extra="ignore", frozen=True)
 
-    table_name: str = Field(alias="TABLE_NAME", min_length=3)
-    questionnaire_version: str = Field("pijntest-v1", alias="QUESTIONNAIRE_VERSION")
-    templates_dir: Path | None = Field(None, alias="TEMPLATES_DIR")
-    # How long personal data is kept, per purpose: every PII item carries a TTL this many days ahead.
-    # The lead and its Pijntest results (health data), renewed by every new test:
-    retention_days: int = Field(365, alias="RETENTION_DAYS", ge=1, le=3650)
-    # Proof of consent, kept longer than what it covers so that consent can still be shown afterwards:
-    consent_retention_days: int = Field(730, alias="CONSENT_RETENTION_DAYS", ge=1, le=3650)
-    # Email jobs and follow-ups (delivery records):
-    email_retention_days: int = Field(90, alias="EMAIL_RETENTION_DAYS", ge=1, le=3650)
-    # Intake requests:
-    intake_retention_days: int = Field(365, alias="INTAKE_RETENTION_DAYS", ge=1, le=3650)
-    # How long a submission_id is remembered for replays (the record holds the result, so it expires too).
-    idempotency_days: int = Field(7, alias="IDEMPOTENCY_DAYS", ge=1, le=365)
-    # How far the table's point-in-time backups reach back: an erasure marker is kept that long (plus a day).
-    backup_recovery_days: int = Field(7, alias="BACKUP_RECOVERY_DAYS", ge=1, le=35)
-    # A form sent within this many seconds of opening it was filled in by a bot.
-    min_fill_seconds: int = Field(3, alias="MIN_FILL_SECONDS", ge=0, le=600)
-    # Only the functions that put email jobs on the queue get this.
-    email_queue_url: str | None = Field(None, alias="EMAIL_QUEUE_URL", min_length=1)
-    # The SSM SecureString with the token signing key(s); only the functions that sign or verify get it.
-    token_key_parameter: str | None = Field(None, alias="TOKEN_KEY_PARAMETER", min_length=1)
-    # The proof of work (GET /challenge): the highest secret number a client may have to try (the difficulty),
-    # and how long a challenge may be solved and sent. Only the challenge function gets these.
-    challenge_max_number: int = Field(100_000, alias="CHALLENGE_MAX_NUMBER", ge=1_000, le=10_000_000)
-    challenge_expiry_seconds: int = Field(1800, alias="CHALLENGE_EXPIRY_SECONDS", ge=60, le=86_400)
-    # The API's public base URL, for links in emails and pages.
-    public_api_url: str | None = Field(None, alias="PUBLIC_API_URL", pattern=r"^https?://")
-    brand_name: str = Field("Pijn Reset Methode", alias="BRAND_NAME", min_length=1, max_length=64)
-    followup_sequence: str = Field("sequence-v1", alias="FOLLOWUP_SEQUENCE")
-    # The caps of the form functions (logic/caps.py; template parameters, see docs/front-door.md):
-    email_cap_per_address: int = Field(5, alias="EMAIL_CAP_PER_ADDRESS", ge=1, le=1000)
-    client_requests_per_hour: int = Field(30, alias="CLIENT_REQUESTS_PER_HOUR", ge=1, le=1_000_000)
-    ses_daily_quota: int = Field(50_000, alias="SES_DAILY_QUOTA", ge=1)
-    form_email_quota_percent: int = Field(50, alias="FORM_EMAIL_QUOTA_PERCENT", ge=1, le=100)
 
-    @property
-    def queue_url(self) -> str:
-        return _required(self.email_queue_url, "EMAIL_QUEUE_URL")
+class Observability(_Environment):
+    """Read by Powertools itself (observability.py); validated here so that no function starts without them."""
 
-    @property
-    def token_parameter(self) -> str:
-        return _required(self.token_key_parameter, "TOKEN_KEY_PARAMETER")
+    powertools_service_name: str = Field(min_length=1)
+    powertools_metrics_namespace: str = Field(min_length=1)
+    powertools_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
-    @property
-    def api_url(self) -> str:
-        return _required(self.public_api_url, "PUBLIC_API_URL")
 
-    @property
-    def templates(self) -> Path:
-        from pijnreset.content.loader import default_templates_dir
+class Table(_Environment):
+    table_name: str = Field(min_length=3)
 
-        return self.templates_dir or default_templates_dir()
 
-    def retention(self) -> Retention:
-        return Retention(
-            {
-                "pijntest": self.retention_days,
-                "consent": self.consent_retention_days,
-                "email": self.email_retention_days,
-                "intake": self.intake_retention_days,
-                "replay": self.idempotency_days,
-            }
-        )
+class Questionnaire(_Environment):
+    """The questionnaire file under templates/pijntest/ (it names its consent texts and disclaimer)."""
+
+    questionnaire_version: str = Field(min_length=1)
+
+
+class Tokens(_Environment):
+    """The SSM SecureString with the key(s) that sign links, caps and challenges."""
+
+    token_key_parameter_name: str = Field(pattern=r"^/")
+
+
+class Queue(_Environment):
+    """The email queue: the functions that put email jobs on it."""
+
+    email_queue_url: str = Field(min_length=1)
+
+
+# How long personal data is kept, per purpose (logic/retention.py): every PII item carries a TTL this many
+# days ahead. A function's model has the periods of the items it writes: the lead and its Pijntest results
+# (health data, renewed by every new test; purpose "pijntest"), proof of consent (kept longer than what it
+# covers, so that it can still be shown afterwards), email jobs and follow-ups, intake requests, and the
+# replay records of forms' ids (which hold the result, so they expire too).
+_Days = Annotated[int, Field(ge=1, le=3650)]
+
+
+class PijntestRetention(_Environment):
+    retention_days: _Days
+
+
+class ConsentRetention(_Environment):
+    consent_retention_days: _Days
+
+
+class EmailRetention(_Environment):
+    email_retention_days: _Days
+
+
+class IntakeRetention(_Environment):
+    intake_retention_days: _Days
+
+
+class ReplayRetention(_Environment):
+    replay_retention_days: int = Field(ge=1, le=365)
+
+
+class BackupRecovery(_Environment):
+    """How far the table's point-in-time backups reach back: an erasure marker is kept that long (plus a day)."""
+
+    backup_recovery_days: int = Field(ge=1, le=35)
+
+
+class Caps(_Environment):
+    """The form functions' caps (logic/caps.py, docs/front-door.md)."""
+
+    email_cap_per_address: int = Field(ge=1, le=1000)
+    client_requests_per_hour: int = Field(ge=1, le=1_000_000)
+    ses_daily_quota: int = Field(ge=1)
+    form_email_quota_percent: int = Field(ge=1, le=100)
 
     def cap_limits(self) -> CapLimits:
         """The daily ceiling is the forms' share of the SES quota: the rest stays for follow-ups and retries."""
@@ -95,63 +105,138 @@ class Settings(BaseModel):
             daily_emails=max(1, self.ses_daily_quota * self.form_email_quota_percent // 100),
         )
 
-    def content(self) -> Content:
-        from pijnreset.content.loader import load_content
 
-        return load_content(self.questionnaire_version, self.templates)
+class MinFill(_Environment):
+    """A form sent within this many seconds of opening it was filled in by a bot. GET /pijntest serves it, so
+    that the form waits it out instead of losing a quick visitor's request."""
+
+    min_fill_seconds: int = Field(ge=0, le=60)
 
 
-class EmailSettings(BaseModel):
-    """What the email sender needs beyond the shared settings; validated when a sender starts."""
+class Challenge(_Environment):
+    """The proof of work (GET /challenge): the highest secret number a client may have to try (the difficulty),
+    and how long a challenge may be solved and sent."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    challenge_max_number: int = Field(ge=1_000, le=10_000_000)
+    challenge_expiry_seconds: int = Field(ge=60, le=86_400)
 
-    sender_address: str = Field(alias="SENDER_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
-    sender_name: str = Field(alias="SENDER_NAME", min_length=1, max_length=64)
-    coach_address: str = Field(alias="COACH_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
-    configuration_set: str = Field(alias="SES_CONFIGURATION_SET", min_length=1)
-    landing_page_url: str = Field(alias="LANDING_PAGE_URL", pattern=r"^https?://")
-    # The account's SES send rate, shared by at most max_concurrency senders at once.
-    max_send_rate: float = Field(14.0, alias="SES_MAX_SEND_RATE", gt=0)
-    max_concurrency: int = Field(2, alias="SENDER_MAX_CONCURRENCY", ge=2)
-    # A job claimed longer ago than this by a sender that never finished may be claimed again.
-    claim_stale_seconds: int = Field(120, alias="CLAIM_STALE_SECONDS", ge=1)
+
+class SenderName(_Environment):
+    """The display name of every email's From header, and the brand on the pages behind email links."""
+
+    sender_name: str = Field(min_length=1, max_length=64)
+
+
+class CoachAddress(_Environment):
+    """The coach's own address: the Reply-To of every email, and never suppressed by a bounce or complaint."""
+
+    coach_address: str = Field(pattern=_EMAIL)
+
+
+class Sender(SenderName, CoachAddress):
+    sender_address: str = Field(pattern=_EMAIL)
+    # The landing page with the forms, and the API's public base URL: the links in emails.
+    landing_page_url: str = Field(pattern=_URL)
+    public_api_url: str = Field(pattern=_URL)
+
+
+class SesConfigurationSet(_Environment):
+    ses_configuration_set: str = Field(min_length=1)
+
+
+class SendRate(_Environment):
+    """The account's SES send rate, shared by at most ``sender_max_concurrency`` senders at once."""
+
+    ses_max_send_rate: float = Field(gt=0)
+    sender_max_concurrency: int = Field(ge=2)
 
     @property
     def send_rate_per_sender(self) -> float:
-        return self.max_send_rate / self.max_concurrency
+        return self.ses_max_send_rate / self.sender_max_concurrency
 
 
-class SesEventsSettings(BaseModel):
-    """What the SES-events function needs beyond the shared settings."""
+class SesEventSource(_Environment):
+    """Only this topic's notifications are SES's own about our email; markers that could not be written wait
+    on the async-failure queue, as ids."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-    # Only this topic's notifications, of this configuration set's events, are SES's own about our email.
-    topic_arn: str = Field(alias="SES_EVENTS_TOPIC_ARN", pattern=r"^arn:")
-    configuration_set: str = Field(alias="SES_CONFIGURATION_SET", min_length=1)
-    # The coach's own address is never suppressed by a bounce or complaint: the coach's notices go there.
-    coach_address: str = Field(alias="COACH_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
-    # Suppression markers that could not be written wait here, as ids.
-    failure_queue_url: str = Field(alias="ASYNC_FAILURE_QUEUE_URL", min_length=1)
+    ses_events_topic_arn: str = Field(pattern=r"^arn:")
+    async_failure_queue_url: str = Field(min_length=1)
 
 
-def _required(value: str | None, name: str) -> str:
-    if not value:
-        raise RuntimeError(f"{name} is not set for this function; see template.yaml")
-    return value
+class FunctionSettings(Observability):
+    """The base of every function's model."""
+
+    # The retention purposes and their fields; a model has those of the items its function writes.
+    _RETENTION: ClassVar[dict[RetentionPurpose, str]] = {
+        "pijntest": "retention_days",
+        "consent": "consent_retention_days",
+        "email": "email_retention_days",
+        "intake": "intake_retention_days",
+        "replay": "replay_retention_days",
+    }
+
+    @classmethod
+    def from_env(cls) -> Self:
+        """The model from the process environment; a missing or bad variable raises, naming it."""
+        return cls.model_validate(dict(os.environ))
+
+    def retention(self) -> Retention:
+        """The periods this function's model has; asking for another purpose is a KeyError."""
+        fields = type(self).model_fields
+        return Retention({purpose: getattr(self, name) for purpose, name in self._RETENTION.items() if name in fields})
 
 
-@cache
-def get_settings() -> Settings:
-    return Settings.model_validate(dict(os.environ))
+# One model per function (template.yaml's logical ids, without "Function").
+class QuestionnaireSettings(FunctionSettings, Questionnaire, MinFill):
+    pass
 
 
-@cache
-def get_email_settings() -> EmailSettings:
-    return EmailSettings.model_validate(dict(os.environ))
+class ChallengeSettings(FunctionSettings, Tokens, Challenge):
+    pass
 
 
-@cache
-def get_ses_events_settings() -> SesEventsSettings:
-    return SesEventsSettings.model_validate(dict(os.environ))
+class _FormWrites(FunctionSettings, Table, Questionnaire, Tokens, Caps, MinFill):
+    """What POST /pijntest and POST /intake share: the one write of a form, with its consent, email jobs and
+    replay record."""
+
+
+class SubmitSettings(_FormWrites, PijntestRetention, ConsentRetention, EmailRetention, ReplayRetention):
+    pass
+
+
+class IntakeSettings(_FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention):
+    pass
+
+
+class ConfirmSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, ConsentRetention, EmailRetention):
+    pass
+
+
+class UnsubscribeSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, ConsentRetention):
+    pass
+
+
+class EraseRequestSettings(FunctionSettings, Table, Tokens, Caps, EmailRetention):
+    pass
+
+
+class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, BackupRecovery):
+    pass
+
+
+class OutboxRelaySettings(FunctionSettings, Table, Queue):
+    pass
+
+
+class EmailSenderSettings(
+    FunctionSettings, Table, Queue, Tokens, Questionnaire, Sender, SesConfigurationSet, SendRate, BackupRecovery
+):
+    pass
+
+
+class DueWorkSettings(FunctionSettings, Table, Queue, EmailRetention):
+    pass
+
+
+class SesEventsSettings(FunctionSettings, Table, SesConfigurationSet, CoachAddress, SesEventSource):
+    pass

@@ -220,9 +220,10 @@
   var CONTACT_WAYS = ["phone", "email", "video"]; // POST /intake's preferred_contact, in the order shown
   var MOMENTS = ["weekday_morning", "weekday_afternoon", "weekday_evening", "saturday"]; // its preferred_moments
   var MAX_MESSAGE = 2000; // characters (code points, as the API counts them)
-  // The API quietly drops a form sent within 3 seconds of opening it (MIN_FILL_SECONDS), taking it for a bot's.
-  // The intake form comes prefilled, so a quick visitor could beat that: the form waits out the rest instead.
-  var MIN_FILL_MS = 3500;
+  // The API quietly drops a form sent within GET /pijntest's min_fill_seconds of opening it, taking it for a
+  // bot's. The intake form comes prefilled, so a quick visitor could beat that: the form waits out the rest
+  // instead, and this much more for the clocks and the network between.
+  var MIN_FILL_MARGIN_MS = 500;
   var UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   var MAX_AUTO_RETRIES = 2;
   // The longest Retry-After the form waits for by itself; a longer one (a client over its hourly bound) is said.
@@ -1615,7 +1616,8 @@
     var self = this;
     if (!self.requestId) self.requestId = uuid4();
     var sent = self.payload();
-    var delay = Math.max(0, self.startedAt + MIN_FILL_MS - Date.now());
+    var minFillMs = self.options.questionnaire.min_fill_seconds * 1000 + MIN_FILL_MARGIN_MS;
+    var delay = Math.max(0, self.startedAt + minFillMs - Date.now());
     self.sendForm("/intake", sent, delay, self.texts, function (json) {
       self.showConfirmation(json && json.status === "requested" ? sent : null);
     });

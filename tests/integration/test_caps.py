@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 from pijnreset.logic.caps import CAP_PREFIX
-from pijnreset.settings import get_settings
+from pijnreset.settings import SubmitSettings
 
 from tests.support.api import ApiResponse
 from tests.support.payloads import changed, erasure_request, intake_request, submission
 
-LIMITS = get_settings().cap_limits()
+LIMITS = SubmitSettings.from_env().cap_limits()
 CLIENT_IP = "198.51.100.7"
 
 

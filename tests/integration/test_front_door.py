@@ -141,7 +141,7 @@ def test_a_solution_signed_with_the_previous_key_still_counts_while_keys_rotate(
     from pijnreset.handlers import submit
 
     rotated = json.dumps({"current": "new-key-" + "n" * 40, "previous": [TEST_TOKEN_KEY]})
-    ssm.put_parameter(Name=os.environ["TOKEN_KEY_PARAMETER"], Value=rotated, Type="SecureString", Overwrite=True)
+    ssm.put_parameter(Name=os.environ["TOKEN_KEY_PARAMETER_NAME"], Value=rotated, Type="SecureString", Overwrite=True)
     submit.keys._provider.clear_cache()
     try:
         assert api.post("/pijntest", json_body=changed(submission(questionnaire), "altcha", previous)).status == 201

@@ -1,5 +1,12 @@
 """GET /pijntest serves the questionnaire the form renders, safety block first."""
 
+import os
+import time
+
+import pytest
+
+from tests.support.payloads import changed, intake_request, submission
+
 
 def test_get_pijntest_serves_every_question_with_its_options(api, questionnaire):
     response = api.get("/pijntest")
@@ -56,3 +63,19 @@ def test_an_unknown_route_is_a_404_json(api):
     response = api.get("/nothing-here")
     assert response.status == 404
     assert response.json() == {"message": "Not Found"}
+
+
+@pytest.mark.parametrize("path", ["/pijntest", "/intake"])
+def test_the_form_is_told_how_soon_it_may_be_sent_and_the_api_holds_to_it(api, table_items, questionnaire, path):
+    """The too-fast threshold has one source: the form waits what GET /pijntest says, the API screens by it."""
+    seconds = api.get("/pijntest").json()["min_fill_seconds"]
+    assert seconds == int(os.environ["MIN_FILL_SECONDS"]) > 0
+
+    def opened(ms_ago: int) -> dict:
+        body = submission(questionnaire) if path == "/pijntest" else intake_request()
+        return changed(body, "started_at", int(time.time() * 1000) - ms_ago)
+
+    assert api.post(path, json_body=opened(seconds * 1000 - 700)).status in (201, 202)
+    assert table_items() == [], "sent sooner: taken for a bot's, nothing stored"
+    assert api.post(path, json_body=opened(seconds * 1000 + 500)).status in (201, 202)
+    assert table_items() != [], "sent after waiting it out: stored"

@@ -13,7 +13,6 @@ from pijnreset.content.followups import load_sequence
 from pijnreset.content.loader import ContentError, default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.content.wording import forbidden_phrases_in
-from pijnreset.settings import get_settings
 
 TEMPLATES = default_templates_dir()
 
@@ -168,20 +167,15 @@ def test_every_content_file_that_is_not_yaml_fails_at_load_naming_the_file(tmp_p
         load(target)
 
 
-def test_the_api_error_texts_come_from_templates_dir_when_it_is_set(tmp_path, monkeypatch):
+def test_the_api_error_texts_are_those_of_the_templates_dir_they_are_read_from(tmp_path):
+    """The functions' own templates/ (no environment variable moves it); another directory only when named."""
     target = tmp_path / "templates"
     shutil.copytree(TEMPLATES, target)
     path = target / "api" / "errors.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["summary"]["validation_failed"] = "Andere tekst."
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setenv("TEMPLATES_DIR", str(target))
-    get_settings.cache_clear()
-    error_texts.cache_clear()
-    try:
-        assert ApiError(400, "validation_failed").body()["message"] == "Andere tekst."
-    finally:
-        get_settings.cache_clear()
-        error_texts.cache_clear()
-    monkeypatch.delenv("TEMPLATES_DIR")
+    assert error_texts(target).summary["validation_failed"] == "Andere tekst."
+    assert error_texts() == error_texts(TEMPLATES)
+    assert ApiError(400, "validation_failed").body()["message"] == error_texts(TEMPLATES).summary["validation_failed"]
     assert ApiError(400, "validation_failed").body()["message"] != "Andere tekst."

@@ -10,13 +10,13 @@ from tests.support.answers import answers_with
 
 
 def test_the_view_serves_the_urgent_advice_as_written(content, questionnaire):
-    advice = questionnaire_view(content).urgent_advice
+    advice = questionnaire_view(content, 3).urgent_advice
     texts = questionnaire.result.triage.urgent
     assert (advice.title, advice.text, advice.crisis_line) == (texts.title, texts.text, texts.crisis_line)
 
 
 def test_only_safety_questions_say_whether_they_call_for_the_113_line(content):
-    questions = questionnaire_view(content).questions
+    questions = questionnaire_view(content, 3).questions
     assert [question.id for question in questions if question.crisis_line] == ["red_not_wanting_to_live"]
     assert all((question.crisis_line is None) == (question.block != "safety") for question in questions)
 
@@ -24,7 +24,7 @@ def test_only_safety_questions_say_whether_they_call_for_the_113_line(content):
 def test_what_the_form_shows_early_is_what_an_urgent_result_says(content, questionnaire):
     """The form's rule (an urgent "yes": title and text, and crisis_line for a question that calls for it) gives
     exactly the triage_message the server sends for that answer, for every urgent question."""
-    view = questionnaire_view(content)
+    view = questionnaire_view(content, 3)
     advice = view.urgent_advice
     urgent = [question for question in view.questions if question.urgency == "urgent"]
     assert len(urgent) == 7

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pijnreset.content.loader import read_model
+from pijnreset.content.loader import default_templates_dir, read_model
 from pijnreset.logic.answers import FieldProblem
 
 
@@ -31,12 +31,8 @@ class ErrorTexts(BaseModel):
 
 @cache
 def error_texts(templates_dir: Path | None = None) -> ErrorTexts:
-    """The Dutch error texts, from the functions' templates/ (``TEMPLATES_DIR`` when it is set)."""
-    if templates_dir is None:
-        from pijnreset.settings import get_settings
-
-        templates_dir = get_settings().templates
-    return read_model(templates_dir / "api" / "errors.yaml", ErrorTexts)
+    """The Dutch error texts, from the functions' templates/ (or ``templates_dir``)."""
+    return read_model((templates_dir or default_templates_dir()) / "api" / "errors.yaml", ErrorTexts)
 
 
 @dataclass

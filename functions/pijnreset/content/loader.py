@@ -47,8 +47,13 @@ def default_templates_dir() -> Path:
     raise ContentError(f"no templates/ directory next to {package}")
 
 
+def load_content(questionnaire_version: str, templates_dir: Path | None = None) -> Content:
+    """The questionnaire and what it names, from ``templates_dir`` (the functions' own templates/ by default)."""
+    return _load_content(questionnaire_version, templates_dir or default_templates_dir())
+
+
 @cache
-def load_content(questionnaire_version: str, templates_dir: Path) -> Content:
+def _load_content(questionnaire_version: str, templates_dir: Path) -> Content:
     questionnaire = _load(templates_dir / "pijntest" / f"{questionnaire_version}.yaml", Questionnaire)
     consents = _load(templates_dir / "consent" / f"{questionnaire.consent}.yaml", ConsentSet)
     disclaimer = _load(templates_dir / "disclaimer" / f"{questionnaire.disclaimer}.yaml", Disclaimer)

@@ -8,10 +8,10 @@ from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import json_api
 from pijnreset.logic.challenge import issue
 from pijnreset.models.api import ChallengeResponse
-from pijnreset.settings import get_settings
+from pijnreset.settings import ChallengeSettings
 
-settings = get_settings()
-keys = TokenKeys(settings.token_parameter)
+settings = ChallengeSettings.from_env()
+keys = TokenKeys(settings.token_key_parameter_name)
 app = build_resolver(validate=False)  # nothing to validate: no parameters, no body
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
 from pijnreset.content.followups import load_sequence
+from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.leads_table import lead_pk
@@ -14,12 +15,13 @@ from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
 from pijnreset.logic.followups import plan_followups
 from pijnreset.observability import count
-from pijnreset.settings import get_settings
+from pijnreset.settings import ConfirmSettings
 
-settings = get_settings()
-views = pages(settings.templates, settings.brand_name, settings.content().disclaimer.text)
-sequence = load_sequence(settings.templates, settings.followup_sequence)
-keys = TokenKeys(settings.token_parameter)
+settings = ConfirmSettings.from_env()
+templates = default_templates_dir()
+views = pages(templates, settings.sender_name, load_content(settings.questionnaire_version).disclaimer.text)
+sequence = load_sequence(templates)  # the follow-ups are content: templates/followups/ names them
+keys = TokenKeys(settings.token_key_parameter_name)
 consents = MarketingConsents(settings.table_name)
 app = page_resolver(views)
 

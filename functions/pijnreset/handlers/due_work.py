@@ -26,11 +26,11 @@ from pijnreset.logic.due_work import (
 )
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import count, logger
-from pijnreset.settings import get_settings
+from pijnreset.settings import DueWorkSettings
 
-settings = get_settings()
+settings = DueWorkSettings.from_env()
 due_work = DueWork(settings.table_name)
-queue = EmailQueue(settings.queue_url)
+queue = EmailQueue(settings.email_queue_url)
 
 
 def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> dict[str, int]:

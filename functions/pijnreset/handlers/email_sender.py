@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.content.emails import email_templates
+from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.mailer import SesMailer
@@ -28,11 +29,13 @@ from pijnreset.logic.email_delivery import EmailDeliverer
 from pijnreset.logic.tokens import Purpose
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import count, logger
-from pijnreset.settings import get_email_settings, get_settings
+from pijnreset.settings import EmailSenderSettings
 
-settings = get_settings()
-email_settings = get_email_settings()
-token_keys = TokenKeys(settings.token_parameter)
+settings = EmailSenderSettings.from_env()
+token_keys = TokenKeys(settings.token_key_parameter_name)
+# A job claimed longer ago than this by a sender that never finished may be claimed again: longer than the
+# function's Timeout (template.yaml), so that no claim of a sender still running goes stale.
+CLAIM_STALE = timedelta(minutes=2)
 
 
 def sign(purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None) -> str:
@@ -41,14 +44,14 @@ def sign(purpose: Purpose, lead_id: str, expires_at: int, ref: str | None = None
 
 deliverer = EmailDeliverer(
     store=EmailJobs(settings.table_name),
-    mailer=SesMailer(email_settings.configuration_set),
-    queue=EmailQueue(settings.queue_url),
-    templates=email_templates(settings.templates),
-    content=settings.content(),
-    identity=SenderIdentity(email_settings.sender_address, email_settings.sender_name, email_settings.coach_address),
-    links=EmailLinks(email_settings.landing_page_url, settings.api_url, sign),
-    pacer=Pacer(email_settings.send_rate_per_sender),
-    claim_stale=timedelta(seconds=email_settings.claim_stale_seconds),
+    mailer=SesMailer(settings.ses_configuration_set),
+    queue=EmailQueue(settings.email_queue_url),
+    templates=email_templates(default_templates_dir()),
+    content=load_content(settings.questionnaire_version),
+    identity=SenderIdentity(settings.sender_address, settings.sender_name, settings.coach_address),
+    links=EmailLinks(settings.landing_page_url, settings.public_api_url, sign),
+    pacer=Pacer(settings.send_rate_per_sender),
+    claim_stale=CLAIM_STALE,
     backup_days=settings.backup_recovery_days,
 )
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -6,19 +6,23 @@ from typing import Any
 
 from pijnreset.api.errors import PageError
 from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
+from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
 from pijnreset.observability import count, logger
-from pijnreset.settings import get_settings
+from pijnreset.settings import EraseSettings
 
-settings = get_settings()
+settings = EraseSettings.from_env()
 views = pages(
-    settings.templates, settings.brand_name, settings.content().disclaimer.text, settings.backup_recovery_days
+    default_templates_dir(),
+    settings.sender_name,
+    load_content(settings.questionnaire_version).disclaimer.text,
+    settings.backup_recovery_days,
 )
-keys = TokenKeys(settings.token_parameter)
+keys = TokenKeys(settings.token_key_parameter_name)
 people = PersonData(settings.table_name, backup_days=settings.backup_recovery_days, ses=SesSuppressionList())
 app = page_resolver(views)
 

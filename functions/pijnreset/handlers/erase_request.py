@@ -26,14 +26,14 @@ from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
 from pijnreset.observability import count
-from pijnreset.settings import get_settings
+from pijnreset.settings import EraseRequestSettings
 from pijnreset.timestamps import iso
 
-settings = get_settings()
+settings = EraseRequestSettings.from_env()
 people = PersonData(settings.table_name)
 used = UsedChallenges(settings.table_name)
-keys = TokenKeys(settings.token_parameter)
-door = FormDoor(keys, settings.cap_limits(), settings.min_fill_seconds)
+keys = TokenKeys(settings.token_key_parameter_name)
+door = FormDoor(keys, settings.cap_limits(), min_fill_seconds=0)  # the erasure form is not admitted: no fill time
 app = build_resolver()
 
 

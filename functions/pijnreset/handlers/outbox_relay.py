@@ -21,10 +21,10 @@ from pijnreset.dal.leads_table import PROFILE
 from pijnreset.entry import FIRST_STREAM_RECORD, event_entry
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import count
-from pijnreset.settings import get_settings
+from pijnreset.settings import OutboxRelaySettings
 
-settings = get_settings()
-queue = EmailQueue(settings.queue_url)
+settings = OutboxRelaySettings.from_env()
+queue = EmailQueue(settings.email_queue_url)
 jobs = EmailJobs(settings.table_name)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 # The statuses of this batch's jobs, read once per invocation before its records are handled.

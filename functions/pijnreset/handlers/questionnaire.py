@@ -3,13 +3,17 @@
 from typing import Any
 
 from pijnreset.api.resolver import build_resolver, json_response, openapi_response
+from pijnreset.content.loader import load_content
 from pijnreset.entry import json_api
 from pijnreset.logic.questionnaire_view import questionnaire_view
 from pijnreset.models.api import QuestionnaireResponse
-from pijnreset.settings import get_settings
+from pijnreset.settings import QuestionnaireSettings
 
 app = build_resolver(validate=False)  # nothing to validate: no parameters, no body
-_view = questionnaire_view(get_settings().content()).model_dump(mode="json")
+settings = QuestionnaireSettings.from_env()
+_view = questionnaire_view(load_content(settings.questionnaire_version), settings.min_fill_seconds).model_dump(
+    mode="json"
+)
 
 
 @app.get(

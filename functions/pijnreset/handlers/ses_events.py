@@ -26,14 +26,13 @@ from pijnreset.entry import FIRST_SNS_MESSAGE, event_entry
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.ses_events import parse_notification
 from pijnreset.observability import count, logger
-from pijnreset.settings import get_ses_events_settings, get_settings
+from pijnreset.settings import SesEventsSettings
 from pijnreset.timestamps import iso
 
-settings = get_settings()
-events_settings = get_ses_events_settings()
+settings = SesEventsSettings.from_env()
 suppressions = Suppressions(settings.table_name)
 failures = boto3.client("sqs")
-coach_lead_id = lead_id_for(events_settings.coach_address)
+coach_lead_id = lead_id_for(settings.coach_address)
 
 _METRICS = {
     "suppress_bounce": "SesBounceSuppressed",
@@ -69,10 +68,10 @@ def lambda_handler(event: SNSEvent, context: LambdaContext) -> dict[str, int]:
     counts = dict.fromkeys(_METRICS.values(), 0)
     failed: list[dict[str, str]] = []
     for topic, message in _notifications(event):
-        if topic is not None and topic != events_settings.topic_arn:
+        if topic is not None and topic != settings.ses_events_topic_arn:
             counts[_METRICS["foreign"]] += 1
             continue
-        for ses_event in parse_notification(message, events_settings.configuration_set):
+        for ses_event in parse_notification(message, settings.ses_configuration_set):
             action = ses_event.action
             if action in ("suppress_bounce", "suppress_complaint") and ses_event.email:
                 lead_id = lead_id_for(ses_event.email)
@@ -90,7 +89,7 @@ def lambda_handler(event: SNSEvent, context: LambdaContext) -> dict[str, int]:
     if failed:
         # Raises if the queue cannot be reached either: then Lambda retries the whole notification.
         failures.send_message(
-            QueueUrl=events_settings.failure_queue_url,
+            QueueUrl=settings.async_failure_queue_url,
             MessageBody=json.dumps({"function": "SesEventsFunction", "unwritten_suppressions": failed}),
         )
         count("SesSuppressionDeferred", len(failed))

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from pijnreset.api.forms import FormDoor, rate_limited_response, settled
 from pijnreset.api.resolver import build_resolver, json_body_responses, json_response, openapi_response
+from pijnreset.content.loader import load_content
 from pijnreset.dal.leads_table import LeadsTable, Recorded
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import json_api
@@ -14,12 +15,12 @@ from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
 from pijnreset.observability import count, logger
-from pijnreset.settings import get_settings
+from pijnreset.settings import SubmitSettings
 
-settings = get_settings()
-content = settings.content()
+settings = SubmitSettings.from_env()
+content = load_content(settings.questionnaire_version)
 table = LeadsTable(settings.table_name)
-keys = TokenKeys(settings.token_parameter)
+keys = TokenKeys(settings.token_key_parameter_name)
 door = FormDoor(keys, settings.cap_limits(), settings.min_fill_seconds)
 app = build_resolver()
 

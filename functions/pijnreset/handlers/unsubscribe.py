@@ -8,16 +8,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pijnreset.api.pages import button_page, claims_from_query, html_page, page_resolver, page_responses
+from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
 from pijnreset.observability import count
-from pijnreset.settings import get_settings
+from pijnreset.settings import UnsubscribeSettings
 
-settings = get_settings()
-views = pages(settings.templates, settings.brand_name, settings.content().disclaimer.text)
-keys = TokenKeys(settings.token_parameter)
+settings = UnsubscribeSettings.from_env()
+views = pages(
+    default_templates_dir(), settings.sender_name, load_content(settings.questionnaire_version).disclaimer.text
+)
+keys = TokenKeys(settings.token_key_parameter_name)
 consents = MarketingConsents(settings.table_name)
 app = page_resolver(views)
 

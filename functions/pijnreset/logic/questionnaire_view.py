@@ -19,7 +19,8 @@ from pijnreset.models.api import (
 )
 
 
-def questionnaire_view(content: Content) -> QuestionnaireResponse:
+def questionnaire_view(content: Content, min_fill_seconds: int) -> QuestionnaireResponse:
+    """``min_fill_seconds``: the API takes a form sent sooner after opening it for a bot's (the form waits)."""
     questionnaire = content.questionnaire
 
     def options(block_options: list[Option]) -> list[OptionOut]:
@@ -51,6 +52,7 @@ def questionnaire_view(content: Content) -> QuestionnaireResponse:
         for item in questionnaire.scored.items
     ]
     return QuestionnaireResponse(
+        min_fill_seconds=min_fill_seconds,
         version=questionnaire.version,
         title=questionnaire.title,
         intro=questionnaire.intro,

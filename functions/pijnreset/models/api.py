@@ -90,6 +90,11 @@ class QuestionnaireResponse(BaseModel):
     consent_version: str
     consents: list[ConsentOut]
     disclaimer: str
+    min_fill_seconds: int = Field(
+        ge=0,
+        description="A form sent sooner than this after it was opened (started_at) is taken for a bot's: the form "
+        "waits out the rest before it sends.",
+    )
 
 
 class FieldErrorOut(BaseModel):
