@@ -18,7 +18,7 @@ def measure(rounds: int) -> dict[str, Any]:
     setup_paths()
     from pijnreset.content.emails import email_templates
     from pijnreset.content.loader import default_templates_dir, load_content
-    from pijnreset.logic.email_message import address, build_message
+    from pijnreset.logic.email.mime import address, build_message
     from pijnreset.logic.scoring import score
 
     content = load_content("pijntest-v1", default_templates_dir())

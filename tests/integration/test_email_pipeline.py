@@ -100,6 +100,17 @@ def test_every_send_names_the_configuration_set_and_uses_raw_mime(api, pollers, 
     assert all("Raw" in send["Content"] for send in sends)
 
 
+def test_the_sender_starts_a_send_only_with_time_for_its_ses_client_s_own_timeout(pollers):
+    """The SES client tries once and waits its read timeout at most; the margin the sender keeps before the
+    invocation's end is taken from that client, so the two cannot drift apart."""
+    from pijnreset.handlers import email_sender
+
+    config = email_sender.deliverer.mailer._client.meta.config  # type: ignore[attr-defined]
+    assert config.retries["total_max_attempts"] == 1
+    assert email_sender.deliverer.mailer.read_timeout_seconds == config.read_timeout
+    assert config.read_timeout < email_sender.deliverer.send_margin_seconds
+
+
 def test_a_duplicate_delivery_sends_nothing_more(api, pollers, outbox, table_items, questionnaire, capsys):
     api.post("/pijntest", json_body=submission(questionnaire))
     pollers.drain()
@@ -202,7 +213,7 @@ def sqs_time(monkeypatch):
         enqueue(message, 0)
 
     monkeypatch.setattr(email_sender.deliverer.queue, "enqueue", delayed)
-    monkeypatch.setattr(email_sender, "now", lambda: start + passed)
+    monkeypatch.setattr(email_sender.deliverer, "clock", lambda: start + passed)
     return delays
 
 
@@ -394,7 +405,7 @@ def test_a_batch_the_invocation_has_no_time_to_pace_is_handed_back_and_each_emai
     """At 0.1 sends per second (the SES sandbox's 1 per second over 10 senders), a 30-second invocation
     has time for two or three sends of its batch; it hands the rest back instead of timing out."""
     from pijnreset.handlers import email_sender
-    from pijnreset.logic.delivery import SEND_MARGIN_SECONDS, Pacer
+    from pijnreset.logic.email.rules import Pacer
 
     from infra.lambda_events import LocalLambdaContext
 
@@ -423,7 +434,9 @@ def test_a_batch_the_invocation_has_no_time_to_pace_is_handed_back_and_each_emai
 
     assert sorted(email["to"].split("<")[1].rstrip(">") for email in outbox()) == addresses
     assert len(aws_calls.params_of("sesv2", "SendEmail")) == 5
-    assert all(left >= SEND_MARGIN_SECONDS for left in sends_left), "no send started without time to finish"
+    assert all(left >= email_sender.deliverer.send_margin_seconds for left in sends_left), (
+        "no send started without time to finish"
+    )
     jobs = _jobs(table_items)
     assert {(job["status"], job["attempts"]) for job in jobs} == {("sent", 1)}, "handed back unclaimed"
     assert sqs_time, "some were handed back"

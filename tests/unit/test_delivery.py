@@ -9,21 +9,23 @@ from typing import Any
 import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
-from pijnreset.logic.delivery import (
+from pijnreset.logic.email.deliverer import EmailDeliverer
+from pijnreset.logic.email.envelopes import EmailLinks
+from pijnreset.logic.email.rules import (
     MAX_DELAY_SECONDS,
     QUOTA_JITTER_SECONDS,
     QUOTA_WAIT_SECONDS,
-    SEND_MARGIN_SECONDS,
+    SEND_OVERHEAD_SECONDS,
     Pacer,
-    SendError,
     classify,
     queue_delay,
     retry_delay,
+    send_margin,
     time_for_a_send,
 )
-from pijnreset.logic.email_contexts import EmailLinks, JobData, SenderIdentity
-from pijnreset.logic.email_delivery import EmailDeliverer, RetryLater
 from pijnreset.logic.scoring import score
+from pijnreset.models.email import JobData, SenderIdentity
+from pijnreset.models.email_errors import RetryLater, SendError
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
@@ -31,6 +33,18 @@ from tests.support.answers import answers_with
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 MESSAGE = JobMessage(pk="LEAD#" + "a" * 32, sk="EMAIL#result#1")
+SES_TIMEOUT = 10.0  # the fake mailer's: as long as the real one's client waits for SES
+SEND_MARGIN = SES_TIMEOUT + SEND_OVERHEAD_SECONDS
+
+
+class FakeClock:
+    """The time the sender goes by: NOW, until a test moves it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 class FakeStore:
@@ -76,6 +90,8 @@ class FakeStore:
 
 
 class FakeMailer:
+    read_timeout_seconds = SES_TIMEOUT
+
     def __init__(self, *errors: SendError) -> None:
         self.errors = list(errors)
         self.sent: list[bytes] = []
@@ -116,6 +132,7 @@ def make(content, questionnaire):
             pacer=pacer or Pacer(1000, clock=lambda: 0.0, sleep=lambda _: None),
             claim_stale=timedelta(minutes=2),
             delay_policy=lambda error_class, attempt: retry_delay(error_class, attempt, jitter=lambda: 1.0),
+            clock=FakeClock(),
         )
         return deliverer, store, mailer, queue
 
@@ -124,7 +141,7 @@ def make(content, questionnaire):
 
 def test_a_pending_job_is_sent_and_marked(make):
     deliverer, store, mailer, _ = make()
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert deliverer.deliver(MESSAGE).outcome == "sent"
     assert len(mailer.sent) == 1
     assert store.events == ["sent:ses-1"]
 
@@ -132,7 +149,7 @@ def test_a_pending_job_is_sent_and_marked(make):
 @pytest.mark.parametrize("status", ["sent", "failed", "skipped"])
 def test_a_finished_job_is_never_sent_again(make, status):
     deliverer, _, mailer, _ = make(status=status)
-    delivery = deliverer.deliver(MESSAGE, NOW)
+    delivery = deliverer.deliver(MESSAGE)
     assert (delivery.outcome, delivery.reason) == ("already_done", status)
     assert mailer.sent == []
 
@@ -140,18 +157,18 @@ def test_a_finished_job_is_never_sent_again(make, status):
 def test_a_job_another_sender_holds_comes_back_later(make):
     deliverer, _, mailer, _ = make(status="sending")
     with pytest.raises(RetryLater):
-        deliverer.deliver(MESSAGE, NOW)
+        deliverer.deliver(MESSAGE)
     assert mailer.sent == []
 
 
 def test_a_vanished_job_is_acknowledged(make):
     deliverer, _, _, _ = make(status="gone")
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "gone"
+    assert deliverer.deliver(MESSAGE).outcome == "gone"
 
 
 def test_throttling_releases_the_job_and_requeues_with_backoff(make):
     deliverer, store, mailer, queue = make(SendError("TooManyRequestsException", "Maximum sending rate exceeded."))
-    delivery = deliverer.deliver(MESSAGE, NOW)
+    delivery = deliverer.deliver(MESSAGE)
     assert (delivery.outcome, delivery.error_class) == ("deferred", "throttled")
     assert store.status == "pending"
     assert queue.messages == [(MESSAGE.next_attempt(), 4)]
@@ -163,7 +180,7 @@ QUOTA = SendError("Throttling", "Daily message quota exceeded.")
 
 def test_the_daily_quota_waits_hours_carried_by_the_message(make):
     deliverer, store, mailer, queue = make(QUOTA)
-    delivery = deliverer.deliver(MESSAGE, NOW)
+    delivery = deliverer.deliver(MESSAGE)
     assert (delivery.outcome, delivery.error_class) == ("deferred", "quota_exceeded")
     wait = timedelta(seconds=QUOTA_WAIT_SECONDS + QUOTA_JITTER_SECONDS)  # the fixture's jitter is 1.0
     assert queue.messages == [(MESSAGE.next_attempt(NOW + wait), MAX_DELAY_SECONDS)]
@@ -182,7 +199,8 @@ def test_a_message_back_before_its_time_goes_back_on_the_queue_untouched(make):
     deliverer, store, mailer, queue = make(QUOTA)  # SES would refuse, if it were asked
     waiting = MESSAGE.next_attempt(NOW + timedelta(hours=2))
     for minutes, delay in [(0, 900), (100, 900), (110, 600), (119.99, 1)]:
-        delivery = deliverer.deliver(waiting, NOW + timedelta(minutes=minutes))
+        deliverer.clock = FakeClock(NOW + timedelta(minutes=minutes))
+        delivery = deliverer.deliver(waiting)
         assert (delivery.outcome, delivery.error_class) == ("waiting", None)
         assert queue.messages[-1] == (waiting, delay), "the same message: its attempt does not count up"
     assert (store.claims, store.events, mailer.errors, mailer.sent) == (0, [], [QUOTA], [])
@@ -190,28 +208,29 @@ def test_a_message_back_before_its_time_goes_back_on_the_queue_untouched(make):
 
 def test_after_the_quota_wait_the_email_is_sent_exactly_once(make):
     deliverer, store, mailer, queue = make(QUOTA)
-    now, message = NOW, MESSAGE
+    clock, message = FakeClock(), MESSAGE
+    deliverer.clock = clock
     outcomes = []
     for _ in range(20):
-        outcomes.append(deliverer.deliver(message, now).outcome)
+        outcomes.append(deliverer.deliver(message).outcome)
         if not queue.messages:
             break
         message, delay = queue.messages.pop()
-        now += timedelta(seconds=delay)  # as SQS delays it
+        clock.now += timedelta(seconds=delay)  # as SQS delays it
     assert outcomes[0] == "deferred"
     assert set(outcomes[1:-1]) == {"waiting"}
     assert 8 <= len(outcomes) - 2 <= 12, "2 to 3 hours in hops of 15 minutes"
     assert outcomes[-1] == "sent"
-    assert now - NOW >= timedelta(seconds=QUOTA_WAIT_SECONDS)
+    assert clock.now - NOW >= timedelta(seconds=QUOTA_WAIT_SECONDS)
     assert (store.claims, len(mailer.sent)) == (2, 1)
-    assert deliverer.deliver(message, now).outcome == "already_done"
+    assert deliverer.deliver(message).outcome == "already_done"
     assert len(mailer.sent) == 1
 
 
 def test_a_message_without_a_wait_and_one_past_it_are_delivered_at_once(make):
     for message in (MESSAGE, MESSAGE.next_attempt(NOW - timedelta(seconds=1))):
         deliverer, _, mailer, queue = make()
-        assert deliverer.deliver(message, NOW).outcome == "sent"
+        assert deliverer.deliver(message).outcome == "sent"
         assert (len(mailer.sent), queue.messages) == (1, [])
 
 
@@ -224,7 +243,7 @@ def test_the_job_message_carries_its_wait_through_json():
 
 def test_a_rejection_fails_the_job_for_good(make):
     deliverer, store, _, queue = make(SendError("MessageRejected", "Email address is not verified."))
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "failed"
+    assert deliverer.deliver(MESSAGE).outcome == "failed"
     assert store.events == ["failed:MessageRejected"]
     assert queue.messages == []
 
@@ -232,7 +251,7 @@ def test_a_rejection_fails_the_job_for_good(make):
 def test_an_unknown_error_releases_the_job_for_an_sqs_retry(make):
     deliverer, store, _, queue = make(SendError("InternalFailure", "boom"))
     with pytest.raises(RetryLater):
-        deliverer.deliver(MESSAGE, NOW)
+        deliverer.deliver(MESSAGE)
     assert store.status == "pending"
     assert queue.messages == []
 
@@ -245,14 +264,14 @@ def test_a_crash_while_sending_releases_the_claim(make):
 
     mailer.send = explode  # type: ignore[method-assign]
     with pytest.raises(ConnectionError):
-        deliverer.deliver(MESSAGE, NOW)
+        deliverer.deliver(MESSAGE)
     assert store.events == ["released:delivery_error"]
 
 
 def test_a_job_whose_lead_is_gone_is_skipped(make):
     deliverer, store, mailer, _ = make()
     store.lead = None
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "skipped"
+    assert deliverer.deliver(MESSAGE).outcome == "skipped"
     assert mailer.sent == []
 
 
@@ -291,14 +310,23 @@ def test_queue_delay_is_whole_seconds_rounded_up_and_at_most_what_sqs_allows():
     ("seconds_left", "pacing_wait", "expected"),
     [
         (30, 0, True),
-        (SEND_MARGIN_SECONDS, 0, True),
-        (SEND_MARGIN_SECONDS - 0.01, 0, False),
+        (SEND_MARGIN, 0, True),
+        (SEND_MARGIN - 0.01, 0, False),
         (20, 10, False),
-        (SEND_MARGIN_SECONDS + 10, 10, True),
+        (SEND_MARGIN + 10, 10, True),
     ],
 )
 def test_a_send_starts_only_with_time_for_its_pacing_wait_and_a_margin(seconds_left, pacing_wait, expected):
-    assert time_for_a_send(seconds_left, pacing_wait) is expected
+    assert time_for_a_send(seconds_left, pacing_wait, send_margin(SES_TIMEOUT)) is expected
+
+
+def test_the_send_margin_is_the_mailer_s_own_ses_timeout_and_the_calls_around_it(make):
+    deliverer, _, mailer, _ = make()
+    assert deliverer.send_margin_seconds == SEND_MARGIN
+    mailer.read_timeout_seconds = 20.0  # a mailer that waits longer for SES needs more time left to start
+    assert deliverer.send_margin_seconds == 20.0 + SEND_OVERHEAD_SECONDS
+    assert deliverer.deliver(MESSAGE, seconds_left=20.0 + SEND_OVERHEAD_SECONDS - 0.01).outcome == "handed_back"
+    assert deliverer.deliver(MESSAGE, seconds_left=20.0 + SEND_OVERHEAD_SECONDS).outcome == "sent"
 
 
 class FakeInvocation:
@@ -332,10 +360,10 @@ def test_a_slow_pace_hands_back_what_the_invocation_has_no_time_for_and_sends_ea
     outcomes = []
     for message in batch:
         store.status = "pending"  # the fake store holds one job: each message stands for another
-        outcomes.append(deliverer.deliver(message, NOW, invocation.seconds_left()).outcome)
+        outcomes.append(deliverer.deliver(message, invocation.seconds_left()).outcome)
     assert outcomes == ["sent", "sent", "handed_back", "handed_back"]
     assert invocation.sends_at == [0.0, 10.0]
-    assert all(invocation.deadline - at >= SEND_MARGIN_SECONDS for at in invocation.sends_at)
+    assert all(invocation.deadline - at >= SEND_MARGIN for at in invocation.sends_at)
     assert queue.messages == [(batch[2], 10), (batch[3], 10)], "back on the queue as they were, after one interval"
     assert store.claims == 2, "a handed-back record is never claimed"
 
@@ -369,7 +397,7 @@ def test_the_pacer_keeps_to_its_rate():
 def test_a_suppressed_address_gets_no_email_at_all(make):
     deliverer, store, mailer, _ = make()
     store.suppression = {"scope": "all", "reason": "complaint", "at": "2026-11-01T00:00:00.000Z"}
-    delivery = deliverer.deliver(MESSAGE, NOW)
+    delivery = deliverer.deliver(MESSAGE)
     assert (delivery.outcome, delivery.reason) == ("skipped", "suppressed")
     assert mailer.sent == []
 
@@ -395,7 +423,7 @@ def test_a_follow_up_is_sent_only_to_a_confirmed_lead_who_did_not_withdraw(make,
     deliverer, store, mailer, _ = make()
     store.job = {**store.job, "kind": "followup_breathing", "submission_sk": None}
     store.lead = {"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32, **lead}
-    delivery = deliverer.deliver(MESSAGE, NOW)
+    delivery = deliverer.deliver(MESSAGE)
     assert delivery.reason == reason
     assert len(mailer.sent) == (1 if reason is None else 0)
     if reason is None:
@@ -409,12 +437,12 @@ def test_a_marketing_marker_kept_after_erasure_blocks_follow_ups_until_a_new_con
     store.job = {**store.job, "kind": "followup_patterns", "submission_sk": None}
     store.suppression = {"scope": "marketing", "at": "2026-11-10T00:00:00.000Z"}
     store.lead = {**(store.lead or {}), "marketing_confirmed_at": "2026-11-01T00:00:00.000Z"}
-    assert deliverer.deliver(MESSAGE, NOW).reason == "unsubscribed"
+    assert deliverer.deliver(MESSAGE).reason == "unsubscribed"
     later, store2, mailer2, _ = make()
     store2.job = {**store2.job, "kind": "followup_patterns", "submission_sk": None}
     store2.suppression = {"scope": "marketing", "at": "2026-11-10T00:00:00.000Z"}
     store2.lead = {**(store2.lead or {}), "marketing_confirmed_at": "2026-11-20T00:00:00.000Z"}
-    assert later.deliver(MESSAGE, NOW).outcome == "sent"
+    assert later.deliver(MESSAGE).outcome == "sent"
     assert mailer.sent == []
     assert len(mailer2.sent) == 1
 
@@ -422,7 +450,7 @@ def test_a_marketing_marker_kept_after_erasure_blocks_follow_ups_until_a_new_con
 def test_the_result_email_goes_out_whatever_the_marketing_state(make):
     deliverer, store, _, _ = make()
     store.lead = {**(store.lead or {}), "unsubscribed_at": "2026-11-03", "urgent_flag_at": "2026-11-03"}
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert deliverer.deliver(MESSAGE).outcome == "sent"
 
 
 def test_a_lead_s_suppression_does_not_stop_the_coach_s_own_notification(make):
@@ -436,5 +464,5 @@ def test_a_lead_s_suppression_does_not_stop_the_coach_s_own_notification(make):
         "preferred_contact": "email",
         "created_at": "2026-11-27T10:00:00.000Z",
     }
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert deliverer.deliver(MESSAGE).outcome == "sent"
     assert b"To: coach@pijnresetcoach.nl" in mailer.sent[0]

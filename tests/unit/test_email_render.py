@@ -10,9 +10,10 @@ import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.followups import load_sequence
 from pijnreset.content.loader import ContentError, default_templates_dir
-from pijnreset.logic.email_contexts import EmailLinks, JobData, SenderIdentity, Sending, builder_for
-from pijnreset.logic.email_message import address, build_message, safe_display_name
+from pijnreset.logic.email.envelopes import EmailLinks, Sending, builder_for
+from pijnreset.logic.email.mime import address, build_message, safe_display_name
 from pijnreset.logic.scoring import score
+from pijnreset.models.email import JobData, SenderIdentity
 
 from tests.support.answers import answers_with
 
@@ -47,7 +48,7 @@ def _words(text: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", text).split()).lower()
 
 
-# Every kind of email, built as the sender builds it (logic/email_contexts.py) from a job's items: for the
+# Every kind of email, built as the sender builds it (logic/email/envelopes.py) from a job's items: for the
 # kinds that show a Pijntest, once per scenario (and the intake ones also without any Pijntest).
 KINDS = sorted(email_templates(default_templates_dir()).catalog.kinds)
 NO_PIJNTEST = "no_pijntest"

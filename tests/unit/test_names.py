@@ -17,7 +17,7 @@ from pijnreset.models.intake import IntakeContact
 from pijnreset.models.requests import Contact
 from pydantic import ValidationError
 
-from tests.unit.test_delivery import MESSAGE, NOW
+from tests.unit.test_delivery import MESSAGE
 from tests.unit.test_delivery import make as _make  # noqa: F401 (the fixture ``make``: the sender with fakes)
 
 
@@ -111,7 +111,7 @@ def _sent(sender, kind, lead_name="", intake_name="Anna", message="Hallo", email
         "message": message,
         "created_at": "2026-11-27T09:00:00.000Z",
     }
-    assert deliverer.deliver(MESSAGE, NOW).outcome == "sent"
+    assert deliverer.deliver(MESSAGE).outcome == "sent"
     (raw,) = mailer.sent
     return raw, message_from_bytes(raw, policy=policy.default)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import boto3
 
 from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, to_item
-from pijnreset.logic.email_policy import marketing_allowed
+from pijnreset.logic.email.policy import marketing_allowed
 from pijnreset.logic.retention import live
 from pijnreset.timestamps import iso
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from pijnreset.dal.leads_table import PROFILE, from_item, latest_submission_sk, suppression_key, to_item
-from pijnreset.logic.email_contexts import JobData
 from pijnreset.logic.retention import live
+from pijnreset.models.email import JobData
 from pijnreset.models.jobs import Claimed, NotClaimable
 
 if TYPE_CHECKING:

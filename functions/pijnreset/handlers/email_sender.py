@@ -1,4 +1,4 @@
-"""The email sender: consumes the email queue and delivers each job exactly once (logic/email_delivery.py).
+"""The email sender: consumes the email queue and delivers each job exactly once (logic/email/deliverer.py).
 
 A record that must come back later (an unexpected SES or AWS error, a job another sender is on) is reported
 as a batch item failure: SQS redelivers it after its visibility timeout, and after maxReceiveCount moves
@@ -7,7 +7,7 @@ it to the dead-letter queue. The rest of the batch is unaffected. A record that 
 message instead, and counts no receive towards the dead-letter queue.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -23,10 +23,11 @@ from pijnreset.dal.mailer import SesMailer
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import FIRST_SQS_MESSAGE, event_entry
 from pijnreset.logic import tokens
-from pijnreset.logic.delivery import Pacer
-from pijnreset.logic.email_contexts import EmailLinks, SenderIdentity
-from pijnreset.logic.email_delivery import EmailDeliverer
+from pijnreset.logic.email.deliverer import EmailDeliverer
+from pijnreset.logic.email.envelopes import EmailLinks
+from pijnreset.logic.email.rules import Pacer
 from pijnreset.logic.tokens import Purpose
+from pijnreset.models.email import SenderIdentity
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import count, logger
 from pijnreset.settings import EmailSenderSettings
@@ -57,15 +58,10 @@ deliverer = EmailDeliverer(
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def now() -> datetime:
-    """The time the sender goes by (the integration tests move it on)."""
-    return datetime.now(UTC)
-
-
 def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
     message = JobMessage.model_validate_json(record.body)
     seconds_left = lambda_context.get_remaining_time_in_millis() / 1000
-    delivery = deliverer.deliver(message, now(), seconds_left)
+    delivery = deliverer.deliver(message, seconds_left)
     name = {
         "sent": f"EmailSent_{delivery.kind}",
         "sent_unmarked": "EmailSentUnmarked",  # out, but its job stays claimed: look before its claim goes stale

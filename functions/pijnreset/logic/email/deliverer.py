@@ -1,10 +1,10 @@
 """Delivers one email job exactly once, whatever SES does.
 
-Claim (conditional update) -> load lead and submission -> render -> send -> mark sent. A redelivered
-message finds the job sent and sends nothing. SES errors are handled by class: throttling, a used-up daily
-quota and paused sending put the job back and its message on the queue again with a delay; a rejected
-message fails the job for good; anything else releases the job and lets SQS retry (then its dead-letter
-queue).
+Claim (conditional update) -> load the items it names -> policy (or skip) -> envelope -> render -> MIME
+-> send -> mark sent. A redelivered message finds the job sent and sends nothing. SES errors are handled by
+class: throttling, a used-up daily quota and paused sending put the job back and its message on the queue
+again with a delay; a rejected message fails the job for good; anything else releases the job and lets
+SQS retry (then its dead-letter queue).
 
 A wait longer than SQS can delay a message (a used-up daily quota: hours) travels with the message as
 ``not_before``. A message that arrives before then goes straight back on the queue for the next hop, with
@@ -12,10 +12,11 @@ no claim, no DynamoDB read and no SES call; its job stays pending, ``deferred_un
 keeps the outbox sweep off it.
 
 A record is started only with time left in the invocation for its pacing wait and its send (see
-``time_for_a_send``); otherwise its message is put back on the queue as it is, with a short delay. Not
-as a batch item failure: that would hold it for the queue's visibility timeout and count a receive
-towards the dead-letter queue, though nothing went wrong. Nothing is claimed by then, so nothing is
-undone; should the original be delivered again as well, the claim still lets only one send through.
+``time_for_a_send``; the send's margin is the mailer's own SES timeout and the calls around it); otherwise
+its message is put back on the queue as it is, with a short delay. Not as a batch item failure: that would
+hold it for the queue's visibility timeout and count a receive towards the dead-letter queue, though
+nothing went wrong. Nothing is claimed by then, so nothing is undone; should the original be delivered
+again as well, the claim still lets only one send through.
 
 Once SES accepted the message, the job is never released: a "sent" mark that fails (DynamoDB throttled)
 is tried again a few times, and if it still fails the job stays claimed ("sending") and the message is
@@ -26,6 +27,9 @@ next delivery of its message sends it again. Nothing slow runs between the two c
 
 An erasure request whose address is suppressed (a complaint, a hard bounce) cannot get its link; it reaches
 the coach instead (``erase_request_coach``, with only the address), who erases with the CLI.
+
+Every outside thing comes in: the table, SES and the queue as ports, the clock the sender goes by, the
+pacer's monotonic clock and the pause between tries of the "sent" mark, so that a test can move time.
 """
 
 from __future__ import annotations
@@ -35,45 +39,33 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
-from pijnreset.logic.delivery import (
+from pijnreset.logic.email.envelopes import EmailLinks, Sending, builder_for
+from pijnreset.logic.email.mime import address, build_message
+from pijnreset.logic.email.policy import ERASE_REQUEST_TO_COACH, skip_reason
+from pijnreset.logic.email.rules import (
     MAX_DELAY_SECONDS,
-    ErrorClass,
     Pacer,
-    SendError,
     classify,
     queue_delay,
     retry_delay,
+    send_margin,
     time_for_a_send,
 )
-from pijnreset.logic.email_contexts import (
-    EmailLinks,
-    JobData,
-    JobNotRenderable,
-    SenderIdentity,
-    Sending,
-    builder_for,
-)
-from pijnreset.logic.email_message import address, build_message
-from pijnreset.logic.email_policy import ERASE_REQUEST_TO_COACH, skip_reason
 from pijnreset.logic.followups import confirmation_of
+from pijnreset.models.email import Delivery, ErrorClass, JobData, SenderIdentity
+from pijnreset.models.email_errors import JobNotRenderable, RetryLater, SendError
 from pijnreset.models.jobs import Claimed, JobMessage, NotClaimable
 from pijnreset.timestamps import iso
 
-# waiting: came back before its not_before and went back on the queue; handed_back: no time left in this
-# invocation to send it, back on the queue. Neither touched the job or SES.
-# sent_unmarked: SES accepted it, but the "sent" mark could not be written; the job stays claimed.
-Outcome = Literal[
-    "sent", "sent_unmarked", "already_done", "gone", "failed", "deferred", "skipped", "waiting", "handed_back"
-]
 
-
-class RetryLater(Exception):
-    """The message should come back later through SQS (its receive count rises; the DLQ catches poison)."""
+def utc_now() -> datetime:
+    """The time the sender goes by, unless it is given another clock."""
+    return datetime.now(UTC)
 
 
 class JobStore(Protocol):
@@ -86,23 +78,24 @@ class JobStore(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, raw: bytes, sender: str, recipient: str) -> str: ...
+    @property
+    def read_timeout_seconds(self) -> float:
+        """The longest a send waits for SES's answer; a send starts only with this, and a margin, left."""
+        ...
+
+    def send(self, raw: bytes, sender: str, recipient: str) -> str:
+        """Sends the raw MIME message and returns SES's message id, or raises SendError."""
+        ...
 
 
 class Queue(Protocol):
     def enqueue(self, message: JobMessage, delay_seconds: int = 0) -> None: ...
 
 
-@dataclass(frozen=True)
-class Delivery:
-    outcome: Outcome
-    kind: str | None = None
-    reason: str | None = None
-    error_class: ErrorClass | None = None
-
-
 @dataclass
 class EmailDeliverer:
+    """Delivers the job of one queue message at a time (see the module's docstring for how)."""
+
     store: JobStore
     mailer: Mailer
     queue: Queue
@@ -116,13 +109,21 @@ class EmailDeliverer:
     backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
     mark_attempts: int = 4  # tries of the "sent" mark once SES accepted the email
     pause: Callable[[float], None] = time.sleep
+    clock: Callable[[], datetime] = utc_now
 
-    def deliver(self, message: JobMessage, now: datetime, seconds_left: float = math.inf) -> Delivery:
-        """Delivers the job of ``message``; ``seconds_left``: how long the invocation may still run."""
+    @property
+    def send_margin_seconds(self) -> float:
+        """The time a send needs besides its pacing wait: the mailer's SES timeout and the calls around it."""
+        return send_margin(self.mailer.read_timeout_seconds)
+
+    def deliver(self, message: JobMessage, seconds_left: float = math.inf) -> Delivery:
+        """Delivers the job of ``message`` now, by the clock; ``seconds_left``: how long the invocation may still
+        run."""
+        now = self.clock()
         if message.not_before is not None and now < message.not_before:
             self.queue.enqueue(message, queue_delay((message.not_before - now).total_seconds()))
             return Delivery("waiting", reason="not_before")
-        if not time_for_a_send(seconds_left, self.pacer.pending_wait()):
+        if not time_for_a_send(seconds_left, self.pacer.pending_wait(), self.send_margin_seconds):
             self.queue.enqueue(message, queue_delay(self.pacer.interval))
             return Delivery("handed_back", reason="out_of_time")
         claim = self.store.claim(message.pk, message.sk, str(uuid.uuid4()), iso(now), iso(now - self.claim_stale))

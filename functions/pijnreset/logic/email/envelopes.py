@@ -1,9 +1,13 @@
-"""What each kind of email says and to whom, from the job and the items it refers to."""
+"""What each kind of email says and to whom: an ``Envelope`` per job, built from the job and its items.
+
+One builder per kind (the follow-ups share one); the deliverer renders the envelope with its kind's
+templates and wraps it in MIME. A builder that finds an item it needs gone raises ``JobNotRenderable``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -11,6 +15,8 @@ from urllib.parse import urlencode
 from pijnreset.content.loader import Content
 from pijnreset.logic.scoring import urgent_advice
 from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
+from pijnreset.models.email import Envelope, JobData, SenderIdentity
+from pijnreset.models.email_errors import JobNotRenderable
 from pijnreset.timestamps import for_people
 
 _ACTION_PATHS: Mapping[Purpose, str] = {
@@ -25,41 +31,9 @@ class Signer(Protocol):
 
 
 @dataclass(frozen=True)
-class JobData:
-    """A claimed job with the live items it refers to (None: the job names none, it is gone, or it expired)."""
-
-    job: dict[str, Any]
-    lead: dict[str, Any] | None
-    submission: dict[str, Any] | None = None
-    intake: dict[str, Any] | None = None
-    suppression: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Envelope:
-    recipient_email: str
-    recipient_name: str
-    variant: str
-    context: dict[str, Any]
-    # Where replies go; None: to the coach, as for every email a visitor gets.
-    reply_to_email: str | None = None
-    reply_to_name: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SenderIdentity:
-    address: str
-    name: str
-    coach_address: str  # the Reply-To of visitors' emails, and the recipient of the coach's own
-
-
-class JobNotRenderable(Exception):
-    """The job refers to items that are gone; sending it is no longer possible or wanted."""
-
-
-@dataclass(frozen=True)
 class EmailLinks:
+    """The links an email carries: the landing page's intake section and signed action links to the API."""
+
     landing_page_url: str
     api_url: str
     signer: Signer
@@ -260,9 +234,9 @@ def _pijntest_summary(
     }
 
 
-ContextBuilder = Callable[[JobData, Sending], Envelope]
+EnvelopeBuilder = Callable[[JobData, Sending], Envelope]
 
-BUILDERS: dict[str, ContextBuilder] = {
+BUILDERS: dict[str, EnvelopeBuilder] = {
     "result": result_email,
     "optin_confirm": optin_email,
     "erase_confirm": erase_confirm_email,
@@ -272,7 +246,7 @@ BUILDERS: dict[str, ContextBuilder] = {
 }
 
 
-def builder_for(kind: str) -> ContextBuilder:
+def builder_for(kind: str) -> EnvelopeBuilder:
     """Follow-ups (kinds ``followup_*``) share one builder; every other kind has its own."""
     if kind.startswith("followup_"):
         return marketing_email

@@ -1,7 +1,9 @@
-"""How the sender reacts to what SES says: by class of error, never by botocore's retry rules.
+"""How the sender treats SES: errors by class (never by botocore's retry rules), waits, and its send rate.
 
 botocore's standard retry mode counts SES's "Daily message quota exceeded" as plain throttling and would
-hammer it; the sender's SES client does not retry, and this module decides instead.
+hammer it; the sender's SES client does not retry, and this module decides instead. The pacer keeps each
+sender under its share of the account's send rate, and ``time_for_a_send`` keeps a send from starting
+without the time to finish it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+
+from pijnreset.models.email import ErrorClass
+from pijnreset.models.email_errors import SendError
 
 # SQS can delay a message by at most 15 minutes; a longer wait is several such hops.
 MAX_DELAY_SECONDS = 900
@@ -24,28 +27,18 @@ THROTTLE_BASE_SECONDS = 4
 QUOTA_WAIT_SECONDS = 2 * 3600
 QUOTA_JITTER_SECONDS = 3600
 
-# The sender's SES client gives up on an answer after this long (dal/mailer.py), and a send starts only
-# with time left for it: the claim, the reads and rendering, SES's slowest answer and the "sent" mark
-# (a timeout between SES's answer and that mark is the one way an email could go out twice).
-SES_READ_TIMEOUT_SECONDS = 10
-SEND_MARGIN_SECONDS = SES_READ_TIMEOUT_SECONDS + 3
-
-ErrorClass = Literal["throttled", "quota_exceeded", "sending_paused", "rejected", "transient"]
+# A send starts only with time left for all of it: SES's slowest answer (the mailer's own timeout) plus this
+# much for the calls around it: the claim, the reads and rendering, and the "sent" mark (a timeout between
+# SES's answer and that mark is the one way an email could go out twice).
+SEND_OVERHEAD_SECONDS = 3
 
 _THROTTLING_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "LimitExceededException"}
 _PAUSED_CODES = {"SendingPausedException", "AccountSuspendedException", "MailFromDomainNotVerifiedException"}
 _REJECTED_CODES = {"MessageRejected", "BadRequestException", "InvalidParameterValue"}
 
 
-@dataclass(frozen=True)
-class SendError(Exception):
-    """SES refused a send: its error code and message, as returned."""
-
-    code: str
-    message: str
-
-
 def classify(error: SendError) -> ErrorClass:
+    """What kind of refusal SES's error code (and, for throttling, its message) stands for."""
     if error.code in _THROTTLING_CODES:
         return "quota_exceeded" if "daily" in error.message.lower() else "throttled"
     if error.code in _PAUSED_CODES:
@@ -73,10 +66,15 @@ def queue_delay(wait_seconds: float) -> int:
     return max(0, min(MAX_DELAY_SECONDS, math.ceil(wait_seconds)))
 
 
-def time_for_a_send(seconds_left: float, pacing_wait: float) -> bool:
+def send_margin(ses_timeout: float) -> float:
+    """The time a send needs besides its pacing wait: SES's slowest answer and the calls around it."""
+    return ses_timeout + SEND_OVERHEAD_SECONDS
+
+
+def time_for_a_send(seconds_left: float, pacing_wait: float, margin: float) -> bool:
     """Whether an invocation with ``seconds_left`` may still start a send that must first wait
-    ``pacing_wait`` for the pacer: with SEND_MARGIN_SECONDS to spare for the calls around it."""
-    return seconds_left >= pacing_wait + SEND_MARGIN_SECONDS
+    ``pacing_wait`` for the pacer, with ``margin`` (see ``send_margin``) to spare for the send itself."""
+    return seconds_left >= pacing_wait + margin
 
 
 class Pacer:
@@ -98,6 +96,7 @@ class Pacer:
         return max(0.0, self._next - self._clock())
 
     def wait(self) -> None:
+        """Sleeps until the next send is due by the rate, and books the slot after it."""
         now = self._clock()
         if now < self._next:
             self._sleep(self._next - now)
