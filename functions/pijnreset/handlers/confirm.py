@@ -12,9 +12,8 @@ from pijnreset.api.pages import claims_from_query, html_page, page_resolver, pag
 from pijnreset.content.followups import load_sequence
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
-from pijnreset.dal.leads_table import lead_pk
+from pijnreset.dal.table import followup_items
 from pijnreset.dal.token_keys import TokenKeys
-from pijnreset.logic.followups import plan_followups
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings
 
@@ -58,7 +57,7 @@ def confirm() -> Any:
         metrics.add_metric(name="OptIn_superseded", unit=MetricUnit.Count, value=1)
         return html_page(views, 409, "confirm_superseded")
     now = datetime.now(UTC)
-    followups = plan_followups(sequence, lead_pk(claims.lead_id), now, settings.email_retention_days)
+    followups = followup_items(sequence, claims.lead_id, now, settings.email_retention_days)
     outcome = consents.confirm(
         claims.lead_id, claims.ref, now, followups, settings.retention().expires_at("consent", now)
     )

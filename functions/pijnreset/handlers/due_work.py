@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.dal.due_work import DueWork
 from pijnreset.dal.email_queue import EmailQueue
-from pijnreset.dal.leads_table import email_job_item
+from pijnreset.dal.table import email_job_item
 from pijnreset.logic.followups import confirmation_of
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics

@@ -26,8 +26,8 @@ from pijnreset.api.resolver import (
     openapi_response,
 )
 from pijnreset.dal.challenges import UsedChallenges
-from pijnreset.dal.leads_table import email_job_item
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.table import email_job_item
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse

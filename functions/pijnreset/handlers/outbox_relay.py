@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
-from pijnreset.dal.leads_table import PROFILE
+from pijnreset.dal.table import PROFILE
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import logger, metrics
 from pijnreset.settings import get_settings

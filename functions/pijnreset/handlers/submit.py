@@ -17,7 +17,8 @@ from pijnreset.api.resolver import (
     json_response,
     openapi_response,
 )
-from pijnreset.dal.leads_table import Conflict, LeadsTable, Limited, Recorded, Reused
+from pijnreset.dal.leads_table import LeadsTable
+from pijnreset.dal.outcomes import Conflict, Limited, Recorded, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.submission import check_request, check_started_at, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
