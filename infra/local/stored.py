@@ -13,7 +13,7 @@ from infra.template import local_name
 
 def items(endpoint: str) -> list[dict[str, Any]]:
     """Every item of the table, deserialised."""
-    from pijnreset.dal.leads_table import from_item
+    from pijnreset.dal.table import from_item
 
     client = moto_client("dynamodb", endpoint)
     found: list[dict[str, Any]] = []

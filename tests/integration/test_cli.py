@@ -10,7 +10,7 @@ import os
 import boto3
 import pytest
 from pijnreset.cli import main
-from pijnreset.dal.leads_table import to_item
+from pijnreset.dal.table import to_item
 
 from infra.template import REGION
 from tests.support.aws import beside_spent_challenges

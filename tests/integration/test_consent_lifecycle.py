@@ -270,7 +270,7 @@ def test_after_unsubscribing_and_confirming_again_each_step_goes_out_once(
 
 
 def test_an_unconfirmed_lead_never_gets_a_marketing_email(api, opted_in, pollers, outbox, table_items):
-    from pijnreset.dal.leads_table import email_job_item, to_item
+    from pijnreset.dal.table import email_job_item, to_item
 
     now = datetime.now(UTC)
     job = email_job_item(

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir
-from pijnreset.dal.leads_table import from_item
+from pijnreset.dal.table import from_item
 from pijnreset.timestamps import iso
 
 from infra.template import REGION

@@ -195,7 +195,7 @@ def test_reapply_erasures_after_a_restore_erases_the_person_again_and_only_them(
 
 
 def _scan(client, table):
-    from pijnreset.dal.leads_table import from_item
+    from pijnreset.dal.table import from_item
 
     return [from_item(item) for item in client.scan(TableName=table)["Items"]]
 

@@ -21,7 +21,7 @@ __all__ = ["TEST_TOKEN_KEY", "AwsCalls", "recording_aws_calls", "scan_all", "tem
 def scan_all(table_name: str) -> list[dict[str, Any]]:
     """Every item of the table, deserialised: tests check the whole table, not just what they expect."""
     client = boto3.client("dynamodb", region_name=REGION)
-    from pijnreset.dal.leads_table import from_item
+    from pijnreset.dal.table import from_item
 
     items: list[dict[str, Any]] = []
     for page in client.get_paginator("scan").paginate(TableName=table_name, ConsistentRead=True):

@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pijnreset.api.errors import ApiError
 from pijnreset.api.resolver import openapi_response
 from pijnreset.api.unavailable import RETRY_AFTER_HEADER
-from pijnreset.dal.leads_table import Conflict, Limited, Recorded, Replayed, Reused
+from pijnreset.dal.outcomes import Conflict, Limited, Recorded, Replayed, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.logic.caps import CapLimits, CapPlan, plan_caps

@@ -9,7 +9,7 @@ requests over a cap pay it. The daily counter first counts against its reporting
 failed condition returns says whether the ceiling itself is reached (no email jobs) or only near (counted
 against the ceiling from then on, reported).
 
-Keys (beside those in dal/leads_table.py; no address or IP in them, see logic/caps.py):
+Keys (beside those in dal/table.py; no address or IP in them; logic/caps.py plans them with their limits):
   pk = CAP#ADDRESS#<keyed hash of the mailbox>  sk = <email group>#<day>   emails of one group to one mailbox
   pk = CAP#CLIENT#<keyed hash of the source IP> sk = <day>T<hour>          form requests of one client
   pk = CAP#DAILY                                sk = <day>#<shard>         new email jobs of every form
@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from pijnreset.dal.table import key, to_item
 from pijnreset.logic.caps import CapPlan, Counter
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def counter_update(table_name: str, counter: Counter, amount: int, limit: int) -
     return {
         "Update": {
             "TableName": table_name,
-            "Key": {"pk": {"S": counter.pk}, "sk": {"S": counter.sk}},
+            "Key": to_item(key(counter.pk, counter.sk)),
             "UpdateExpression": "SET entity = :entity, expires_at = :ttl ADD #count :amount",
             "ConditionExpression": "attribute_not_exists(#count) OR #count <= :most",
             "ExpressionAttributeNames": {"#count": "count"},

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from pijnreset.dal.leads_table import to_item, used_challenge_item
+from pijnreset.dal.table import to_item, used_challenge_item
 from pijnreset.logic.challenge import SolvedChallenge
 
 if TYPE_CHECKING:

@@ -16,18 +16,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, lead_pk, to_item
+from pijnreset.dal.table import LIVE, consent_item, from_item, live, live_values, profile_key, to_item
 from pijnreset.logic.email.policy import marketing_allowed
-from pijnreset.logic.retention import live
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from pijnreset.models.items import FollowupItem
+
 ConfirmOutcome = Literal["confirmed", "already_confirmed", "superseded", "not_possible"]
 UnsubscribeOutcome = Literal["unsubscribed", "already_unsubscribed"]
-
-_LIVE = "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :epoch)"
 
 
 class MarketingConsents:
@@ -36,7 +35,7 @@ class MarketingConsents:
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
     def confirm(
-        self, lead_id: str, request_id: str, now: datetime, followups: list[dict[str, Any]], proof_expires_at: int
+        self, lead_id: str, request_id: str, now: datetime, followups: list[FollowupItem], proof_expires_at: int
     ) -> ConfirmOutcome:
         """``request_id``: the submission whose opt-in the link confirms; "superseded" when the lead's open
         request is another (a newer one: its own email has the link that confirms it)."""
@@ -45,20 +44,18 @@ class MarketingConsents:
             {
                 "Update": {
                     "TableName": self.table_name,
-                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "Key": to_item(profile_key(lead_id)),
                     "UpdateExpression": "SET marketing_confirmed_at = :now, verified_at = :now,"
                     " verified_name = marketing_request_name",
                     # Only the request this link was issued for, still open, not withdrawn since, for someone
                     # without an urgent flag.
-                    "ConditionExpression": f"{_LIVE} AND attribute_exists(marketing_requested_at)"
+                    "ConditionExpression": f"{LIVE} AND attribute_exists(marketing_requested_at)"
                     " AND marketing_request_id = :request"
                     " AND attribute_not_exists(urgent_flag_at)"
                     " AND (attribute_not_exists(marketing_confirmed_at)"
                     " OR marketing_confirmed_at < marketing_requested_at)"
                     " AND (attribute_not_exists(unsubscribed_at) OR unsubscribed_at < marketing_requested_at)",
-                    "ExpressionAttributeValues": to_item(
-                        {":now": moment, ":epoch": int(now.timestamp()), ":request": request_id}
-                    ),
+                    "ExpressionAttributeValues": to_item({":now": moment, ":request": request_id, **live_values(now)}),
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             },
@@ -88,12 +85,12 @@ class MarketingConsents:
             {
                 "Update": {
                     "TableName": self.table_name,
-                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                    "Key": to_item(profile_key(lead_id)),
                     "UpdateExpression": "SET unsubscribed_at = :now",
                     # Not already unsubscribed since the latest opt-in request or confirmation.
-                    "ConditionExpression": f"{_LIVE} AND (attribute_not_exists(unsubscribed_at)"
+                    "ConditionExpression": f"{LIVE} AND (attribute_not_exists(unsubscribed_at)"
                     " OR unsubscribed_at < marketing_confirmed_at OR unsubscribed_at < marketing_requested_at)",
-                    "ExpressionAttributeValues": to_item({":now": iso(now), ":epoch": int(now.timestamp())}),
+                    "ExpressionAttributeValues": to_item({":now": iso(now), **live_values(now)}),
                 }
             },
             self._proof(lead_id, "marketing_withdrawal", now, proof_expires_at),
@@ -101,26 +98,13 @@ class MarketingConsents:
         return "unsubscribed" if self._transact(transaction) is _DONE else "already_unsubscribed"
 
     def _proof(self, lead_id: str, purpose: str, now: datetime, expires_at: int, **request: str) -> dict[str, Any]:
-        """``request``: which request it answers (the confirmation: the opt-in's submission_id)."""
-        moment = iso(now)
-        return {
-            "Put": {
-                "TableName": self.table_name,
-                "Item": to_item(
-                    {
-                        "pk": lead_pk(lead_id),
-                        "sk": f"CONSENT#{purpose}#{moment}",
-                        "entity": "consent",
-                        "lead_id": lead_id,
-                        "purpose": purpose,
-                        "granted": purpose != "marketing_withdrawal",
-                        "given_at": moment,
-                        "source": {"channel": "email_link", **request},
-                        "expires_at": expires_at,
-                    }
-                ),
-            }
-        }
+        """``request``: which request it answers (the confirmation: the opt-in's submission_id), also the
+        proof's reference in its key."""
+        source = {"channel": "email_link", **request}
+        reference = request.get("submission_id", "email_link")
+        granted = purpose != "marketing_withdrawal"
+        item = consent_item(lead_id, purpose, iso(now), reference, source, expires_at, granted=granted)
+        return {"Put": {"TableName": self.table_name, "Item": to_item(item)}}
 
     def _transact(self, transaction: list[dict[str, Any]]) -> Any:
         """_DONE when the transaction went through; else the lead as it was (None when there is none)."""

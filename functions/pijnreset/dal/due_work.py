@@ -6,21 +6,19 @@ outbox sweep picks up any job whose stream record never reached the queue).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from pijnreset.dal.leads_table import from_item, to_item
-from pijnreset.logic.due import buckets
-from pijnreset.logic.retention import live
+from pijnreset.dal.table import INDEX, due_buckets, from_item, key_of, live, to_item
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-INDEX = "gsi1"
+    from pijnreset.models.items import EmailJobItem
 
 
 class DueWork:
@@ -31,7 +29,7 @@ class DueWork:
     def due(self, now: datetime, look_back: timedelta) -> Iterator[dict[str, Any]]:
         """Every live item in the due index whose time has come, bucket by bucket, oldest first."""
         upper = iso(now) + "~"  # past every sort key that starts with a time up to now
-        for bucket in buckets(now, look_back):
+        for bucket in due_buckets(now, look_back):
             pages = self._client.get_paginator("query").paginate(
                 TableName=self.table_name,
                 IndexName=INDEX,
@@ -44,7 +42,7 @@ class DueWork:
                     if live(item, now):
                         yield item
 
-    def enqueue_followup(self, followup: dict[str, Any], job: dict[str, Any], now: datetime) -> bool:
+    def enqueue_followup(self, followup: Mapping[str, Any], job: EmailJobItem, now: datetime) -> bool:
         """Turns a due follow-up into an email job, once: False when another run already did."""
         try:
             self._client.transact_write_items(
@@ -59,7 +57,7 @@ class DueWork:
                     {
                         "Update": {
                             "TableName": self.table_name,
-                            "Key": to_item({"pk": followup["pk"], "sk": followup["sk"]}),
+                            "Key": to_item(key_of(followup)),
                             "UpdateExpression": "SET #status = :enqueued, enqueued_at = :now, job_sk = :job"
                             " REMOVE gsi1pk, gsi1sk",
                             "ConditionExpression": "attribute_exists(gsi1pk)",
@@ -80,7 +78,7 @@ class DueWork:
         try:
             self._client.update_item(
                 TableName=self.table_name,
-                Key=to_item({"pk": job["pk"], "sk": job["sk"]}),
+                Key=to_item(key_of(job)),
                 UpdateExpression="SET swept_at = :now",
                 ConditionExpression="#status = :pending AND (attribute_not_exists(swept_at) OR swept_at < :since)",
                 ExpressionAttributeNames={"#status": "status"},

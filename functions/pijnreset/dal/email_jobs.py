@@ -12,9 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from pijnreset.dal.leads_table import PROFILE, from_item, latest_submission_sk, suppression_key, to_item
-from pijnreset.logic.retention import live
+from pijnreset.dal.table import (
+    LIVE,
+    PROFILE,
+    batch_get,
+    from_item,
+    key,
+    key_of,
+    latest_submission_sk,
+    live,
+    suppression_key,
+    to_item,
+)
 from pijnreset.models.email import JobData
+from pijnreset.models.items import Key
 from pijnreset.models.jobs import Claimed, NotClaimable
 
 if TYPE_CHECKING:
@@ -31,11 +42,10 @@ class EmailJobs:
         try:
             response = self._client.update_item(
                 TableName=self.table_name,
-                Key=to_item({"pk": pk, "sk": sk}),
+                Key=to_item(key(pk, sk)),
                 UpdateExpression="SET #status = :sending, claim_id = :claim, claimed_at = :now ADD attempts :one",
                 ConditionExpression=(
-                    "attribute_exists(pk) AND (attribute_not_exists(expires_at) OR expires_at > :epoch)"
-                    " AND (#status = :pending OR (#status = :sending AND claimed_at < :stale))"
+                    f"{LIVE} AND (#status = :pending OR (#status = :sending AND claimed_at < :stale))"
                 ),
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_item(
@@ -69,13 +79,13 @@ class EmailJobs:
         pk = job["pk"]
         marker = suppression_key(job["lead_id"])
         named = {role: job[f"{role}_sk"] for role in ("submission", "intake") if job.get(f"{role}_sk")}
-        items = self._get_all([{"pk": pk, "sk": sk} for sk in [PROFILE, *named.values()]] + [marker], now)
+        items = self._get_all([key(pk, sk) for sk in [PROFILE, *named.values()]] + [marker], now)
         lead = items.get((pk, PROFILE))
         if "submission" not in named and job.get("with_latest_submission") and lead is not None:
             latest = latest_submission_sk(lead)
             if latest is not None:
                 named["submission"] = latest
-                items |= self._get_all([{"pk": pk, "sk": latest}], now)
+                items |= self._get_all([key(pk, latest)], now)
         return JobData(
             job=job,
             lead=lead,
@@ -84,36 +94,20 @@ class EmailJobs:
             suppression=items.get((marker["pk"], marker["sk"])),
         )
 
-    def _get_all(self, keys: list[dict[str, str]], now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
+    def _get_all(self, keys: list[Key], now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         """The live items among ``keys``, by (pk, sk), read consistently."""
-        response = self._client.batch_get_item(
-            RequestItems={self.table_name: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
-        )
-        if response.get("UnprocessedKeys"):
-            raise RuntimeError("DynamoDB left keys unprocessed; the message will be retried")
-        found = [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
+        found = batch_get(self._client, self.table_name, keys)
         return {(item["pk"], item["sk"]): item for item in found if live(item, now)}
 
     def statuses(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
         """The status of each job of ``keys`` (None: no such job), read consistently and nothing else of them:
         the outbox relay, whose stream carries keys only, reads no more than it needs."""
         found: dict[tuple[str, str], str | None] = dict.fromkeys(keys)
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 100):
-            request: Any = {
-                self.table_name: {
-                    "Keys": [to_item({"pk": pk, "sk": sk}) for pk, sk in unique[start : start + 100]],
-                    "ConsistentRead": True,
-                    "ProjectionExpression": "pk, sk, #status",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                }
-            }
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                for raw in response["Responses"].get(self.table_name, []):
-                    item = from_item(dict(raw))
-                    found[(item["pk"], item["sk"])] = item.get("status")
-                request = response.get("UnprocessedKeys") or None
+        read = batch_get(
+            self._client, self.table_name, [key(pk, sk) for pk, sk in keys], projection=["pk", "sk", "status"]
+        )
+        for item in read:
+            found[(item["pk"], item["sk"])] = item.get("status")
         return found
 
     def mark_sent(self, job: dict[str, Any], now: str, message_id: str, template_version: str) -> None:
@@ -131,7 +125,7 @@ class EmailJobs:
         ``deferred_until``: its message waits on the queue until then, so the outbox sweep leaves it alone."""
         self._client.update_item(
             TableName=self.table_name,
-            Key=to_item({"pk": job["pk"], "sk": job["sk"]}),
+            Key=to_item(key_of(job)),
             UpdateExpression="SET #status = :pending, last_error = :reason, deferred_until = :until"
             " REMOVE claim_id, claimed_at",
             ConditionExpression="claim_id = :claim",
@@ -146,7 +140,7 @@ class EmailJobs:
         assignments = ", ".join(f"#{name} = :{name}" for name in values)
         self._client.update_item(
             TableName=self.table_name,
-            Key=to_item({"pk": job["pk"], "sk": job["sk"]}),
+            Key=to_item(key_of(job)),
             # Leaving the due index: a finished job is no work for the outbox sweep.
             UpdateExpression=f"SET #status = :status, {assignments} REMOVE claim_id, claimed_at, gsi1pk, gsi1sk",
             ConditionExpression="claim_id = :claim",

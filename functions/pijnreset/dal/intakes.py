@@ -6,13 +6,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pijnreset.dal.leads_table import OPEN_INTAKES, PROFILE, from_item, lead_pk, to_item
-from pijnreset.logic.retention import live
+from pijnreset.dal.table import INDEX, OPEN_INTAKES, batch_get, from_item, key_of, live, profile_key, to_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-_BATCH_GET_LIMIT = 100
 
 
 class OpenIntakes:
@@ -27,7 +24,7 @@ class OpenIntakes:
         intakes: list[dict[str, Any]] = []
         for page in self._client.get_paginator("query").paginate(
             TableName=self.table_name,
-            IndexName="gsi1",
+            IndexName=INDEX,
             KeyConditionExpression="gsi1pk = :open",
             ExpressionAttributeValues=to_item({":open": OPEN_INTAKES}),
             ScanIndexForward=True,
@@ -38,25 +35,10 @@ class OpenIntakes:
 
     def leads(self, lead_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The leads of these ids that still exist, by id (BatchGetItem, 100 keys a call)."""
-        ids = sorted(set(lead_ids))
-        leads: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), _BATCH_GET_LIMIT):
-            request: Any = {
-                self.table_name: {
-                    "Keys": [
-                        to_item({"pk": lead_pk(lead_id), "sk": PROFILE})
-                        for lead_id in ids[start : start + _BATCH_GET_LIMIT]
-                    ]
-                }
-            }
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self.table_name, []):
-                    lead = from_item(dict(item))
-                    if live(lead, datetime.now(UTC)):
-                        leads[lead["lead_id"]] = lead
-                request = response.get("UnprocessedKeys") or None
-        return leads
+        keys = [profile_key(lead_id) for lead_id in sorted(set(lead_ids))]
+        now = datetime.now(UTC)
+        found = batch_get(self._client, self.table_name, keys, consistent=False)
+        return {lead["lead_id"]: lead for lead in found if live(lead, now)}
 
     def mark_handled(
         self, intake: dict[str, Any], now: str, genuine: bool = True, still_open_until: int | None = None
@@ -76,7 +58,7 @@ class OpenIntakes:
         update = (f"SET {', '.join(sets)}" if sets else "") + ("" if still_open_until else " REMOVE open_intake_until")
         lead_update: Any = {
             "TableName": self.table_name,
-            "Key": to_item({"pk": lead_pk(intake["lead_id"]), "sk": PROFILE}),
+            "Key": to_item(profile_key(intake["lead_id"])),
             "UpdateExpression": update.strip(),
             "ConditionExpression": "attribute_exists(pk)",
         }
@@ -88,7 +70,7 @@ class OpenIntakes:
                     {
                         "Update": {
                             "TableName": self.table_name,
-                            "Key": to_item({"pk": intake["pk"], "sk": intake["sk"]}),
+                            "Key": to_item(key_of(intake)),
                             "UpdateExpression": "SET #status = :handled, handled_at = :now, genuine = :genuine"
                             " REMOVE gsi1pk, gsi1sk",
                             "ConditionExpression": "gsi1pk = :open",
@@ -122,7 +104,7 @@ class OpenIntakes:
         try:
             self._client.update_item(
                 TableName=self.table_name,
-                Key=to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
+                Key=to_item(profile_key(lead_id)),
                 UpdateExpression=f"SET {', '.join(sets)}",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeValues=to_item(values),

@@ -1,45 +1,41 @@
-"""The leads table: one DynamoDB table holding every item of every lead.
-
-Keys (see template.yaml for the table itself):
-  pk = LEAD#<lead_id>         sk = PROFILE                                the lead
-                              sk = SUBMISSION#<created_at>#<id>           one Pijntest
-                              sk = INTAKE#<created_at>#<id>               one intake request
-                              sk = CONSENT#<purpose>#<created_at>#<id>    proof of one consent
-                              sk = EMAIL#<kind>#<created_at>#<id>         an email job (the outbox)
-                              sk = FOLLOWUP#<sequence>#<step>#<time>      a scheduled follow-up email
-  pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
-  pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
-  pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
-  pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
-  pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
-Everything of one person shares one partition, so export and erasure are one Query; a replay record
-sits under the client's id so that a retry is recognised whatever address it carries.
-
-The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work that is due at a time
-(gsi1pk = DUE#<hour bucket>, gsi1sk = <due time>#<pk>) and open intakes (gsi1pk = INTAKE#open,
-gsi1sk = <created_at>#<request_id>; marking one handled removes both) and erasure markers (gsi1pk =
-ERASURES, gsi1sk = <erased_at>#<lead_id>), which `pijnreset reapply-erasures` reads after a restore.
+"""The form writes: a Pijntest submission or an intake request, each ONE TransactWriteItems call that
+writes the request's every item (replay record, lead, the request, its consent proof, its email jobs, the
+spent proof of work, the caps' counters) or recognises a replay. Keys and item shapes: dal/table.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from pijnreset.dal.caps import CapState, learn, with_caps
-from pijnreset.logic.due import due_keys
+from pijnreset.dal.errors import KeptConflicting
+from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused
+from pijnreset.dal.table import (
+    PROFILE,
+    consent_item,
+    email_job_item,
+    from_item,
+    intake_replay_key,
+    intake_sk,
+    key,
+    lead_pk,
+    open_intake_keys,
+    submission_replay_key,
+    submission_sk,
+    to_item,
+    used_challenge_item,
+    used_challenge_key,
+)
+from pijnreset.models.items import Key
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
-    # Types only: every function's DAL imports this module, and the submission and intake logic pull in
-    # the request models with email-validator, which only the form functions need.
+    # Types only: the planned writes are the form logic's (which pulls in the request models with
+    # email-validator); this module only reads their fields.
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from pijnreset.logic.caps import CapPlan
@@ -49,104 +45,8 @@ if TYPE_CHECKING:
 
     _New = TypeVar("_New", NewSubmission, NewIntake)
 
-PROFILE = "PROFILE"
-REQUEST = "REQUEST"
-OPEN_INTAKES = "INTAKE#open"
-ERASURES = "ERASURES"
 # Up to 3 for a conflicting or renewed write, one more for a request over a cap (dal/caps.py).
 _TRANSACTION_ATTEMPTS = 4
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def lead_pk(lead_id: str) -> str:
-    return f"LEAD#{lead_id}"
-
-
-def suppression_key(lead_id: str) -> dict[str, str]:
-    """The marker that suppresses email to an address: keyed by the address's hash, no PII in it."""
-    return {"pk": f"SUPPRESSION#{lead_id}", "sk": "MARKER"}
-
-
-def used_challenge_key(challenge: str) -> dict[str, str]:
-    """The record of a spent ALTCHA solution, keyed by its challenge (a hash of a random salt and number)."""
-    return {"pk": f"ALTCHA#{challenge}", "sk": "USED"}
-
-
-def used_challenge_item(challenge: str, expires_at: int) -> dict[str, Any]:
-    """Kept until the challenge expires: after that the solution is refused as expired anyway."""
-    return {**used_challenge_key(challenge), "entity": "used_challenge", "expires_at": expires_at}
-
-
-def erasure_key(lead_id: str) -> dict[str, str]:
-    """The marker that an address's data was erased (and when): its hash and a time, nothing else."""
-    return {"pk": f"ERASURE#{lead_id}", "sk": "MARKER"}
-
-
-def request_pk(submission_id: str) -> str:
-    return f"SUBMISSION#{submission_id}"
-
-
-def intake_request_pk(request_id: str) -> str:
-    return f"INTAKE#{request_id}"
-
-
-def submission_sk(created_at: str, submission_id: str) -> str:
-    return f"SUBMISSION#{created_at}#{submission_id}"
-
-
-def latest_submission_sk(lead: dict[str, Any]) -> str | None:
-    """The sort key of the lead's latest Pijntest, from the two attributes every submission sets on its lead."""
-    if not lead.get("latest_submission_at") or not lead.get("latest_submission_id"):
-        return None
-    return submission_sk(lead["latest_submission_at"], lead["latest_submission_id"])
-
-
-@dataclass(frozen=True)
-class Recorded:
-    body: dict[str, Any]
-    capped: tuple[str, ...] = ()  # what the caps held back or reported (CapState.report)
-
-
-@dataclass(frozen=True)
-class Replayed:
-    body: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    pass
-
-
-@dataclass(frozen=True)
-class Reused:
-    """A new request whose proof of work was already spent: nothing was written."""
-
-
-@dataclass(frozen=True)
-class Limited:
-    """The client is over its hourly bound (logic/caps.py): nothing was written."""
-
-    retry_after: int
-
-
-def to_item(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
-
-
-def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    """An item as plain Python: DynamoDB's numbers come back as int (or float), not Decimal."""
-    return {name: _plain(_deserializer.deserialize(value)) for name, value in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(item) for item in value]
-    return value
 
 
 class LeadsTable:
@@ -154,25 +54,21 @@ class LeadsTable:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
-    def record_submission(
-        self, new: NewSubmission, caps: CapPlan | None = None
-    ) -> Recorded | Replayed | Conflict | Reused | Limited:
+    def record_submission(self, new: NewSubmission, caps: CapPlan | None = None) -> FormOutcome:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(self._submission_transaction, request_pk(new.submission_id), new, caps)
+        return self._write_once(self._submission_transaction, submission_replay_key(new.submission_id), new, caps)
 
-    def record_intake(
-        self, new: NewIntake, caps: CapPlan | None = None
-    ) -> Recorded | Replayed | Conflict | Reused | Limited:
+    def record_intake(self, new: NewIntake, caps: CapPlan | None = None) -> FormOutcome:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction, intake_request_pk(new.request_id), new, caps)
+        return self._write_once(self._intake_transaction, intake_replay_key(new.request_id), new, caps)
 
     def _write_once(
         self,
         transaction: Callable[[_New, bool], list[dict[str, Any]]],
-        replay_pk: str,
+        replay: Key,
         new: _New,
         caps: CapPlan | None = None,
-    ) -> Recorded | Replayed | Conflict | Reused | Limited:
+    ) -> FormOutcome:
         """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
         whose second is the lead, or recognises a replay.
 
@@ -199,7 +95,7 @@ class LeadsTable:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code") for reason in reasons]
                 if codes and codes[0] == "ConditionalCheckFailed":
-                    stored = reasons[0].get("Item") or self._stored_request(replay_pk)
+                    stored = reasons[0].get("Item") or self._stored_request(replay)
                     if stored is None:  # expired and deleted between the two calls: write anew
                         continue
                     return self._replay_or_conflict(from_item(dict(stored)), new.request_hash)
@@ -217,32 +113,30 @@ class LeadsTable:
                 if "TransactionConflict" in codes and attempt < _TRANSACTION_ATTEMPTS:
                     continue  # a concurrent duplicate is writing the same items: look again
                 raise
-        raise RuntimeError("the transaction kept conflicting")
+        raise KeptConflicting("the transaction kept conflicting")
 
     def _replay_or_conflict(self, stored: dict[str, Any], new_hash: str) -> Replayed | Conflict:
         if stored.get("request_hash") == new_hash:
             return Replayed(json.loads(stored["response"]))
         return Conflict()
 
-    def _stored_request(self, replay_pk: str) -> dict[str, Any] | None:
-        response = self._client.get_item(
-            TableName=self.table_name, Key=to_item(_key(replay_pk, REQUEST)), ConsistentRead=True
-        )
+    def _stored_request(self, replay: Key) -> dict[str, Any] | None:
+        response = self._client.get_item(TableName=self.table_name, Key=to_item(replay), ConsistentRead=True)
         return response.get("Item")
 
-    def _put(self, item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    def _put(self, item: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
         return {"Put": {"TableName": self.table_name, "Item": to_item(item), **extra}}
 
-    def _new_put(self, item: dict[str, Any]) -> dict[str, Any]:
+    def _new_put(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """A put that must create its item: the transaction fails rather than overwrite one."""
         return self._put(item, ConditionExpression="attribute_not_exists(pk)")
 
     def _replay_record(
-        self, replay_pk: str, entity: str, ids: dict[str, str], new: NewSubmission | NewIntake, created: str
+        self, replay: Key, entity: str, ids: dict[str, str], new: NewSubmission | NewIntake, created: str
     ) -> dict[str, Any]:
         return self._put(
             {
-                **_key(replay_pk, REQUEST),
+                **replay,
                 "entity": entity,
                 "lead_id": new.lead_id,
                 **ids,
@@ -262,18 +156,16 @@ class LeadsTable:
     ) -> dict[str, Any]:
         """Proof of one consent: who agreed (the lead) to which text (version, SHA-256), when, and where."""
         return self._put(
-            {
-                **_key(lead_pk(lead_id), f"CONSENT#{proof.purpose}#{created}#{item_id}"),
-                "entity": "consent",
-                "lead_id": lead_id,
-                "purpose": proof.purpose,
-                "granted": True,
-                "given_at": created,
-                "consent_version": proof.version,
-                "text_sha256": proof.text_sha256,
-                "source": source,
-                "expires_at": expires_at,
-            }
+            consent_item(
+                lead_id,
+                proof.purpose,
+                created,
+                item_id,
+                source,
+                expires_at,
+                consent_version=proof.version,
+                text_sha256=proof.text_sha256,
+            )
         )
 
     def _email_jobs(
@@ -300,7 +192,7 @@ class LeadsTable:
         ids = {"submission_id": new.submission_id}
         submission = self._new_put(
             {
-                **_key(lead_pk(new.lead_id), stored_sk),
+                **key(lead_pk(new.lead_id), stored_sk),
                 "entity": "submission",
                 "lead_id": new.lead_id,
                 "submission_id": new.submission_id,
@@ -337,11 +229,11 @@ class LeadsTable:
                 "marketing_request_name": new.name,
             }
         if new.result.triage == "urgent":
-            # Unverified: shown to the coach as such, and it pauses marketing email (logic/email_policy.py).
+            # Unverified: shown to the coach as such, and it pauses marketing email (logic/email/policy.py).
             # The verified urgent_flag_at is set only from a verified action (the coach's ``pijnreset verify``).
             lead["unverified_urgent_at"] = created
         return [
-            self._replay_record(request_pk(new.submission_id), "submission_request", ids, new, created),
+            self._replay_record(submission_replay_key(new.submission_id), "submission_request", ids, new, created),
             self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
             submission,
             *consents,
@@ -351,11 +243,11 @@ class LeadsTable:
 
     def _intake_transaction(self, new: NewIntake, renew_lead: bool) -> list[dict[str, Any]]:
         created = iso(new.created_at)
-        intake_sk = f"INTAKE#{created}#{new.request_id}"
+        stored_sk = intake_sk(created, new.request_id)
         ids = {"request_id": new.request_id}
         intake = self._new_put(
             {
-                **_key(lead_pk(new.lead_id), intake_sk),
+                **key(lead_pk(new.lead_id), stored_sk),
                 "entity": "intake",
                 "lead_id": new.lead_id,
                 "request_id": new.request_id,
@@ -370,14 +262,13 @@ class LeadsTable:
                 "created_at": created,
                 "expires_at": new.expires_at,
                 # Open: in the sparse index until the coach marks it handled.
-                "gsi1pk": OPEN_INTAKES,
-                "gsi1sk": f"{created}#{new.request_id}",
+                **open_intake_keys(created, new.request_id),
             }
         )
         # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
-        refs = {"intake_sk": intake_sk, "with_latest_submission": True}
+        refs = {"intake_sk": stored_sk, "with_latest_submission": True}
         return [
-            self._replay_record(intake_request_pk(new.request_id), "intake_request", ids, new, created),
+            self._replay_record(intake_replay_key(new.request_id), "intake_request", ids, new, created),
             # An open intake pauses the follow-up emails until the coach marks it handled (then, if genuine,
             # they stop for good: ``intake_requested_at``), at most until the intake expires. Anyone can send
             # this form with anyone's address, so the request alone must not stop them for good.
@@ -418,7 +309,7 @@ class LeadsTable:
         }
         if renew:
             profile = dict(assignments)
-            item = {**_key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
+            item = {**key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
         values = {f":{name}": value for name, value in assignments.items()}
         sets = [f"{name} = :{name}" for name in assignments]
@@ -426,7 +317,7 @@ class LeadsTable:
         return {
             "Update": {
                 "TableName": self.table_name,
-                "Key": to_item(_key(lead_pk(new.lead_id), PROFILE)),
+                "Key": to_item(key(lead_pk(new.lead_id), PROFILE)),
                 "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
@@ -434,50 +325,14 @@ class LeadsTable:
         }
 
 
-def email_job_item(
-    *,
-    lead_id: str,
-    kind: str,
-    created_at: datetime,
-    reference: str,
-    expires_at: int,
-    once_per: str | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A pending email job, the outbox entry its stream relay picks up.
-
-    It sits in the due index from the start: if the relay ever loses it, the outbox sweep finds it there.
-    ``once_per``: jobs with the same kind and value share one key, so a conditional put writes only one.
-    """
-    pk = lead_pk(lead_id)
-    created = iso(created_at)
-    sk = f"EMAIL#{kind}#{once_per}" if once_per else f"EMAIL#{kind}#{created}#{reference}"
-    return {
-        **_key(pk, sk),
-        **due_keys(created_at, pk, sk),
-        "entity": "email_job",
-        "lead_id": lead_id,
-        "job_id": f"{kind}#{created}#{reference}",
-        "kind": kind,
-        "status": "pending",
-        "created_at": created,
-        "expires_at": expires_at,
-        **extra,
-    }
-
-
-def _index_of(items: list[dict[str, Any]], key: dict[str, str]) -> int:
+def _index_of(items: list[dict[str, Any]], wanted_key: Key) -> int:
     """The position of the put of ``key`` in a transaction (len(items) when there is none)."""
-    wanted = to_item(key)
+    wanted = to_item(wanted_key)
     for index, item in enumerate(items):
         put = item.get("Put", {}).get("Item", {})
         if all(put.get(name) == value for name, value in wanted.items()):
             return index
     return len(items)
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": pk, "sk": sk}
 
 
 def _page(source: dict[str, Any]) -> dict[str, Any]:

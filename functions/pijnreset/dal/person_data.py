@@ -17,9 +17,26 @@ from typing import TYPE_CHECKING, Any, Literal
 import boto3
 
 from pijnreset.dal.caps import CapState, count_client, with_caps
-from pijnreset.dal.leads_table import ERASURES, PROFILE, erasure_key, from_item, lead_pk, suppression_key, to_item
-from pijnreset.logic.erasure import erasure_marker, link_still_open, needs_reapplying
-from pijnreset.logic.retention import live
+from pijnreset.dal.table import (
+    BATCH_WRITE_LIMIT,
+    ERASURES,
+    INDEX,
+    LIVE,
+    batch_get,
+    erasure_key,
+    erasure_marker_item,
+    from_item,
+    key_of,
+    lead_pk,
+    live,
+    live_values,
+    profile_key,
+    replay_key_of,
+    suppression_item,
+    suppression_key,
+    to_item,
+)
+from pijnreset.logic.erasure import erasure_marker_expires_at, link_still_open, needs_reapplying
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
@@ -27,8 +44,7 @@ if TYPE_CHECKING:
 
     from pijnreset.dal.ses_suppression import SesSuppressionList
     from pijnreset.logic.caps import CapPlan
-
-_BATCH = 25
+    from pijnreset.models.items import EmailJobItem, Key
 
 
 @dataclass(frozen=True)
@@ -68,8 +84,8 @@ class PersonData:
     def items(self, lead_id: str, now: datetime | None = None) -> list[dict[str, Any]]:
         """Every item of the person; with ``now``, only those still live (an export), else all (erasure)."""
         found = list(self._partition(lead_pk(lead_id)))
-        extra_keys = [suppression_key(lead_id), *(_replay_key(item) for item in found)]
-        found += self._get([key for key in extra_keys if key is not None])
+        extra_keys = [suppression_key(lead_id), *(replay_key_of(item) for item in found)]
+        found += batch_get(self._client, self.table_name, [key for key in extra_keys if key is not None])
         return [item for item in found if now is None or live(item, now)]
 
     def erase_through_link(self, lead_id: str, now: datetime, link_issued_at: int) -> Erasure | None:
@@ -87,13 +103,14 @@ class PersonData:
 
     def _erase(self, lead_id: str, items: list[dict[str, Any]], now: datetime) -> Erasure:
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
-        lead = next((item for item in items if item["sk"] == PROFILE and item["pk"] == lead_pk(lead_id)), None)
+        lead = next((item for item in items if key_of(item) == profile_key(lead_id)), None)
         doomed = [item for item in items if item is not marker]
         # The markers are written before anything is deleted: an erasure cut short (throttled, timed out) is
         # finished by the retry, which no longer finds the lead that says they had unsubscribed.
-        self._client.put_item(TableName=self.table_name, Item=to_item(erasure_marker(lead_id, now, self.backup_days)))
+        erasure = erasure_marker_item(lead_id, now, erasure_marker_expires_at(now, self.backup_days))
+        self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
-            marker = {**suppression_key(lead_id), "entity": "suppression", "scope": "marketing", "at": iso(now)}
+            marker = suppression_item(lead_id, "marketing", iso(now))
             self._client.put_item(TableName=self.table_name, Item=to_item(marker))
         address = next((str(item["email"]) for item in items if item.get("email")), None)
         released = False
@@ -102,8 +119,8 @@ class PersonData:
             # a hard bounce still stops every email), then the address leaves SES's list.
             reason = self._ses.reason(address)
             if reason is not None and (marker is None or marker.get("scope") != "all"):
-                marker = {**suppression_key(lead_id), "entity": "suppression", "scope": "all", "reason": reason}
-                self._client.put_item(TableName=self.table_name, Item=to_item({**marker, "at": iso(now)}))
+                marker = suppression_item(lead_id, "all", iso(now), reason)
+                self._client.put_item(TableName=self.table_name, Item=to_item(marker))
             self._ses.remove(address)
             released = True
         # The erasure emails go last, in a call of their own: while one is stored its link still works, so
@@ -111,15 +128,15 @@ class PersonData:
         others = [item for item in doomed if item.get("kind") != "erase_confirm"]
         links = [item for item in doomed if item.get("kind") == "erase_confirm"]
         for part in (others, links):
-            for start in range(0, len(part), _BATCH):
-                self._delete([{"pk": item["pk"], "sk": item["sk"]} for item in part[start : start + _BATCH]])
+            for start in range(0, len(part), BATCH_WRITE_LIMIT):
+                self._delete([key_of(item) for item in part[start : start + BATCH_WRITE_LIMIT]])
         return Erasure(len(doomed), marker.get("scope") if marker else None, released)
 
     def erasures(self) -> list[dict[str, Any]]:
         """Every erasure marker of the table (the index's ERASURES partition), oldest first."""
         pages = self._client.get_paginator("query").paginate(
             TableName=self.table_name,
-            IndexName="gsi1",
+            IndexName=INDEX,
             KeyConditionExpression="gsi1pk = :erasures",
             ExpressionAttributeValues=to_item({":erasures": ERASURES}),
         )
@@ -131,7 +148,7 @@ class PersonData:
         erased = deleted = 0
         for source in markers:
             lead_id = str(source["lead_id"])
-            here = next(iter(self._get([erasure_key(lead_id)])), None)
+            here = next(iter(batch_get(self._client, self.table_name, [erasure_key(lead_id)])), None)
             if not needs_reapplying(source, here):
                 continue
             items = self.items(lead_id)
@@ -141,7 +158,7 @@ class PersonData:
         return Reapplied(len(markers), erased, deleted)
 
     def request_erasure(
-        self, lead_id: str, job: dict[str, Any], now: datetime, caps: CapPlan | None = None
+        self, lead_id: str, job: EmailJobItem, now: datetime, caps: CapPlan | None = None
     ) -> Literal["sent", "ignored", "capped"]:
         """Writes the erasure-confirmation email job, only if the person is known: one call either way.
 
@@ -152,10 +169,9 @@ class PersonData:
             {
                 "ConditionCheck": {
                     "TableName": self.table_name,
-                    "Key": to_item({"pk": lead_pk(lead_id), "sk": PROFILE}),
-                    "ConditionExpression": "attribute_exists(pk)"
-                    " AND (attribute_not_exists(expires_at) OR expires_at > :epoch)",
-                    "ExpressionAttributeValues": to_item({":epoch": int(now.timestamp())}),
+                    "Key": to_item(profile_key(lead_id)),
+                    "ConditionExpression": LIVE,
+                    "ExpressionAttributeValues": to_item(live_values(now)),
                 }
             },
             {
@@ -191,28 +207,7 @@ class PersonData:
             for item in page.get("Items", []):
                 yield from_item(dict(item))
 
-    def _get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            request: Any = {
-                self.table_name: {"Keys": [to_item(key) for key in keys[start : start + 100]], "ConsistentRead": True}
-            }
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                found += [from_item(dict(item)) for item in response["Responses"].get(self.table_name, [])]
-                request = response.get("UnprocessedKeys") or None
-        return found
-
-    def _delete(self, keys: list[dict[str, str]]) -> None:
+    def _delete(self, keys: list[Key]) -> None:
         request: Any = {self.table_name: [{"DeleteRequest": {"Key": to_item(key)}} for key in keys]}
         while request:
             request = self._client.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
-
-
-def _replay_key(item: dict[str, Any]) -> dict[str, str] | None:
-    """The replay record that belongs to a submission or an intake of the person."""
-    if item.get("entity") == "submission" and item.get("submission_id"):
-        return {"pk": f"SUBMISSION#{item['submission_id']}", "sk": "REQUEST"}
-    if item.get("entity") == "intake" and item.get("request_id"):
-        return {"pk": f"INTAKE#{item['request_id']}", "sk": "REQUEST"}
-    return None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from pijnreset.dal.leads_table import suppression_key, to_item
+from pijnreset.dal.table import suppression_item, to_item
 from pijnreset.timestamps import iso
 
 if TYPE_CHECKING:
@@ -25,7 +25,5 @@ class Suppressions:
         Kept without a TTL: it holds no address, and forgetting it would mail a complainant again."""
         self._client.put_item(
             TableName=self.table_name,
-            Item=to_item(
-                {**suppression_key(lead_id), "entity": "suppression", "scope": "all", "reason": reason, "at": iso(now)}
-            ),
+            Item=to_item(suppression_item(lead_id, "all", iso(now), reason)),
         )

@@ -10,10 +10,9 @@ from pijnreset.content.followups import load_sequence
 from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
-from pijnreset.dal.leads_table import lead_pk
+from pijnreset.dal.table import followup_items
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
-from pijnreset.logic.followups import plan_followups
 from pijnreset.observability import count
 from pijnreset.settings import ConfirmSettings
 
@@ -60,7 +59,7 @@ def confirm() -> Any:
         count("OptIn_superseded")
         return html_page(views, 409, "confirm_superseded")
     now = datetime.now(UTC)
-    followups = plan_followups(sequence, lead_pk(claims.lead_id), now, settings.email_retention_days)
+    followups = followup_items(sequence, claims.lead_id, now, settings.email_retention_days)
     outcome = consents.confirm(
         claims.lead_id, claims.ref, now, followups, settings.retention().expires_at("consent", now)
     )

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.dal.due_work import DueWork
 from pijnreset.dal.email_queue import EmailQueue
-from pijnreset.dal.leads_table import email_job_item
+from pijnreset.dal.table import email_job_item
 from pijnreset.entry import event_entry
 from pijnreset.logic.due_work import (
     LOOK_BACK,

@@ -18,8 +18,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from pijnreset.api.forms import FormDoor, challenge_failed, rate_limited, rate_limited_response
 from pijnreset.api.resolver import build_resolver, json_body_responses, json_response, openapi_response
 from pijnreset.dal.challenges import UsedChallenges
-from pijnreset.dal.leads_table import email_job_item
 from pijnreset.dal.person_data import PersonData
+from pijnreset.dal.table import email_job_item
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import json_api
 from pijnreset.logic.identity import lead_id_for

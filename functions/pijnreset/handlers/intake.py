@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from pijnreset.api.forms import FormDoor, rate_limited_response, settled
 from pijnreset.api.resolver import build_resolver, json_body_responses, json_response, openapi_response
 from pijnreset.content.loader import load_content
-from pijnreset.dal.leads_table import LeadsTable, Recorded
+from pijnreset.dal.leads_table import LeadsTable
+from pijnreset.dal.outcomes import Recorded
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import json_api
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake

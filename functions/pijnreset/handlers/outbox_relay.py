@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pijnreset.dal.email_jobs import EmailJobs
 from pijnreset.dal.email_queue import EmailQueue
-from pijnreset.dal.leads_table import PROFILE
+from pijnreset.dal.table import PROFILE
 from pijnreset.entry import FIRST_STREAM_RECORD, event_entry
 from pijnreset.models.jobs import JobMessage
 from pijnreset.observability import count

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pijnreset.timestamps import iso
-
 
 def link_still_open(items: Iterable[Mapping[str, Any]], issued_at: int) -> bool:
     """Whether one of ``items`` is the sent erasure email whose link was made at ``issued_at``."""
@@ -25,21 +23,11 @@ def link_still_open(items: Iterable[Mapping[str, Any]], issued_at: int) -> bool:
     )
 
 
-def erasure_marker(lead_id: str, erased_at: datetime, backup_days: int) -> dict[str, Any]:
-    """What an erasure leaves so that a restore from backup cannot quietly undo it: the address's hash and the
-    time, no PII. It expires a day after the oldest backup that could still hold the person (the table's
-    point-in-time recovery period): past then no restore can bring them back."""
-    at = iso(erased_at)
-    return {
-        "pk": f"ERASURE#{lead_id}",
-        "sk": "MARKER",
-        "entity": "erasure",
-        "lead_id": lead_id,
-        "erased_at": at,
-        "gsi1pk": "ERASURES",
-        "gsi1sk": f"{at}#{lead_id}",
-        "expires_at": int((erased_at + timedelta(days=backup_days + 1)).timestamp()),
-    }
+def erasure_marker_expires_at(erased_at: datetime, backup_days: int) -> int:
+    """An erasure marker (dal/table.py: the address's hash and the time, no PII) keeps a restore from backup
+    from quietly undoing the erasure. It expires a day after the oldest backup that could still hold the
+    person (the table's point-in-time recovery period): past then no restore can bring them back."""
+    return int((erased_at + timedelta(days=backup_days + 1)).timestamp())
 
 
 def needs_reapplying(source: Mapping[str, Any], restored: Mapping[str, Any] | None) -> bool:
