@@ -25,6 +25,7 @@ from moto.cloudformation.parsing import get_model_map
 
 from infra.sam import CODE_BUCKET, translate
 from infra.template import REGION, load_template
+from tests.support.iam import ACTIONS_WITHOUT_RESOURCES
 
 NOT_ON_MOTO = {
     "AWS::ApiGatewayV2::Api": "moto's CloudFormation has no API Gateway v2 (the HTTP API)",
@@ -176,10 +177,6 @@ def test_every_role_policy_names_resolved_arns(translated, stack):
                     assert target.startswith("arn:aws:"), (name, statement)
                 statements += 1
     assert statements, "no inline policy statement was created"
-
-
-# IAM actions with no resource-level permissions: they only ever take Resource "*".
-ACTIONS_WITHOUT_RESOURCES = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:

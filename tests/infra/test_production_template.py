@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from infra.template import ROOT, TEMPLATE_PATH, load_template, resources_of_type
+from tests.support.iam import ACTIONS_WITHOUT_RESOURCES
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
@@ -19,15 +20,6 @@ API_FUNCTIONS = {
     if any(event["Type"] == "HttpApi" for event in function["Properties"].get("Events", {}).values())
 }
 ASYNC_FUNCTIONS = set(FUNCTIONS) - API_FUNCTIONS
-# Actions with no resource-level permissions in IAM: the only ones allowed Resource "*".
-ACTIONS_WITHOUT_RESOURCES = {
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "dynamodb:ListStreams",
-    # The account's SES suppression list (erasure takes the address off it) is no resource.
-    "ses:GetSuppressedDestination",
-    "ses:DeleteSuppressedDestination",
-}
 
 
 def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
-from infra.local.context import LocalLambdaContext
 from pijnreset.api.resolver import build_resolver, json_response
 from pijnreset.entry import FIRST_SNS_MESSAGE, event_entry, html_pages, json_api
 from pijnreset.observability import count, logger
+
+from infra.lambda_events import LocalLambdaContext
 
 
 def _http_event(method: str, request_id: str, content_type: str = "application/json") -> dict[str, Any]:
