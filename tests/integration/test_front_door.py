@@ -142,11 +142,11 @@ def test_a_solution_signed_with_the_previous_key_still_counts_while_keys_rotate(
 
     rotated = json.dumps({"current": "new-key-" + "n" * 40, "previous": [TEST_TOKEN_KEY]})
     ssm.put_parameter(Name=os.environ["TOKEN_KEY_PARAMETER_NAME"], Value=rotated, Type="SecureString", Overwrite=True)
-    submit.keys._provider.clear_cache()
+    submit.door.keys._provider.clear_cache()
     try:
         assert api.post("/pijntest", json_body=changed(submission(questionnaire), "altcha", previous)).status == 201
     finally:
-        submit.keys._provider.clear_cache()
+        submit.door.keys._provider.clear_cache()
 
 
 def test_the_challenge_key_is_not_the_token_key():

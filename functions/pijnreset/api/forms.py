@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -26,8 +27,18 @@ from pijnreset.logic.forms import Admitted, FormBody, admit
 from pijnreset.models.api import ErrorResponse
 from pijnreset.observability import count
 
+if TYPE_CHECKING:
+    from pijnreset.settings import IntakeSettings, SubmitSettings
+
+    FormSettings = SubmitSettings | IntakeSettings
+
 
 class FormDoor:
+    @classmethod
+    def of(cls, settings: FormSettings) -> FormDoor:
+        """The door of a form function, with its own reader of the signing keys."""
+        return cls(TokenKeys(settings.token_key_parameter_name), settings.cap_limits(), settings.min_fill_seconds)
+
     def __init__(self, keys: TokenKeys, limits: CapLimits, min_fill_seconds: int) -> None:
         self.keys = keys  # the function's one reader of the signing keys: challenges and caps share it
         self.limits = limits

@@ -10,7 +10,6 @@ from pijnreset.api.resolver import build_resolver, json_body_responses, json_res
 from pijnreset.content.loader import load_content
 from pijnreset.dal.leads_table import LeadsTable
 from pijnreset.dal.outcomes import Recorded
-from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import json_api
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
 from pijnreset.models.api import ErrorResponse, IntakeResponse
@@ -21,8 +20,7 @@ from pijnreset.settings import IntakeSettings
 settings = IntakeSettings.from_env()
 content = load_content(settings.questionnaire_version)
 table = LeadsTable(settings.table_name)
-keys = TokenKeys(settings.token_key_parameter_name)
-door = FormDoor(keys, settings.cap_limits(), settings.min_fill_seconds)
+door = FormDoor.of(settings)
 app = build_resolver()
 
 

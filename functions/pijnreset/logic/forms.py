@@ -108,6 +108,11 @@ def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> 
     return None
 
 
+def consent_version_problems(content: Content, version: str) -> list[FieldProblem]:
+    """A form's consent must be to the texts in force: an older page's version is refused, naming it."""
+    return [] if version == content.consents.version else [FieldProblem("consent.version", "unknown_version")]
+
+
 def consent_proof(content: Content, purpose: str) -> ConsentProof:
     """The proof of the consent for ``purpose``, given to the current consent texts."""
     return ConsentProof(purpose, content.consents.version, content.consent_text_sha256(purpose))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.logic.challenge import SolvedChallenge
-from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, new_form
+from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, consent_version_problems, new_form
 from pijnreset.logic.retention import Retention
 from pijnreset.models.api import IntakeResponse
 
@@ -33,11 +33,9 @@ class NewIntake(NewForm):
 
 def check_intake(content: Content, request: IntakeRequest) -> list[FieldProblem]:
     """What the request model alone cannot see: the consent version, and a phone number to call back on."""
-    problems = []
+    problems = consent_version_problems(content, request.consent.version)
     if request.preferred_contact == "phone" and request.contact.phone is None:
-        problems.append(FieldProblem("contact.phone", "missing"))
-    if request.consent.version != content.consents.version:
-        problems.append(FieldProblem("consent.version", "unknown_version"))
+        problems.insert(0, FieldProblem("contact.phone", "missing"))
     return problems
 
 

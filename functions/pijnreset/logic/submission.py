@@ -10,7 +10,7 @@ from typing import Any
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
 from pijnreset.logic.challenge import SolvedChallenge
-from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, new_form
+from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, consent_version_problems, new_form
 from pijnreset.logic.retention import Retention
 from pijnreset.logic.scoring import score
 from pijnreset.models.api import SubmitResponse
@@ -41,10 +41,9 @@ class NewSubmission(NewForm):
 
 
 def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem]:
-    problems = validate_answers(content.questionnaire, request.answers)
-    if request.consent.version != content.consents.version:
-        problems.append(FieldProblem("consent.version", "unknown_version"))
-    return problems
+    return validate_answers(content.questionnaire, request.answers) + consent_version_problems(
+        content, request.consent.version
+    )
 
 
 def plan_submission(
