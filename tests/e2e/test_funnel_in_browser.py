@@ -20,12 +20,12 @@ def _started_counts(demo, campaign: str) -> int:
 def test_the_first_answer_sends_one_beacon_that_counts_under_its_source(visitor, demo, questionnaire):
     campaign = f"voorjaar-{int(time.time() * 1000)}"
     visitor.open(f"{demo.page_url}?utm_source=Nieuwsbrief&utm_medium=email&utm_campaign={campaign}")
-    first, second = questionnaire.questions[0], questionnaire.questions[1]
+    first, second = visitor.questions_of(visitor.blocks()[0])[:2]
     with visitor.page.expect_response(lambda response: urlsplit(response.url).path == "/pijntest/started") as beacon:
-        visitor.choose(first, first.options[0].value)
+        visitor.choose(first, first["options"][0]["value"])
     assert beacon.value.status == 204
-    visitor.choose(second, second.options[0].value)
-    visitor.choose(first, first.options[-1].value)
+    visitor.choose(second, second["options"][0]["value"])
+    visitor.choose(first, first["options"][-1]["value"])
     sent = [r for r in visitor.requests if urlsplit(r.url).path == "/pijntest/started" and r.method == "POST"]
     assert len(sent) == 1, "once per page, however many answers follow"
     body = sent[0].post_data_json
