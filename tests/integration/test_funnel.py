@@ -17,6 +17,7 @@ from pijnreset.logic.funnel import DISTINCT_SOURCES_PER_DAY, OTHER, funnel_day
 from pijnreset.settings import SubmitSettings
 
 from tests.support.aws import scan_all
+from tests.support.faults import aws_failing
 from tests.support.payloads import changed, fresh, intake_request, resolved, started_a_minute_ago, submission
 
 
@@ -134,3 +135,10 @@ def test_funnel_counts_reads_with_query_only(api, aws_calls, version):
     rows = funnel_counts(boto3.client("dynamodb"), os.environ["TABLE_NAME"], date(2026, 1, 30), date(2026, 3, 2))
     assert rows == []
     assert aws_calls.of("dynamodb") == ["Query"] * 3  # one per month: January, February, March
+
+
+def test_a_started_count_that_meets_a_concurrent_one_is_written_again_once(api, version):
+    with aws_failing("TransactWriteItems", "cancelled:TransactionConflict", times=1) as failed:
+        assert api.post("/pijntest/started", json_body=_started()).status == 204
+    assert failed == ["TransactWriteItems"]
+    assert _counts() == {"(none)/(none)": {"started": 1}}

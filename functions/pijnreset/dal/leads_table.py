@@ -72,7 +72,7 @@ class LeadsTable:
     def record_started(self, funnel: FunnelCount, client_counter: Counter | None) -> bool:
         """Counts a started Pijntest (and the client against its bound) in ONE call; False when the client is
         over its bound, counting nothing."""
-        for _attempt in range(2):
+        for _attempt in range(_TRANSACTION_ATTEMPTS):
             bound = client_counter
             client = [counter_update(self.table_name, bound, 1, bound.limit)] if bound is not None else []
             items, registry = with_funnel(self.table_name, client, funnel)
@@ -83,10 +83,11 @@ class LeadsTable:
                 codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
                 if client and codes and codes[0] == "ConditionalCheckFailed":
                     return False
-                if not overflowed(codes, registry):
+                if overflowed(codes, registry):
+                    funnel = funnel.overflowed()  # the day's sources are full: count under OTHER
+                elif "TransactionConflict" not in codes:
                     raise
-                funnel = funnel.overflowed()
-        raise KeptConflicting("the funnel registry kept refusing")
+        raise KeptConflicting("the started count kept conflicting")
 
     def _write_once(
         self,
