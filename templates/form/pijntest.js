@@ -834,6 +834,7 @@
     this.stepIndex = 0;
     this.submissionId = null; // made once, on the first send, and reused on every retry
     this.startedAt = null;
+    this.announcedStart = false; // the started beacon goes once per page, on the first answer
     this.urgentNotice = null; // the advice to contact the GP today, in the safety step: see updateUrgentNotice
     this.urgentAnchor = null; // the id of the urgent question it sits below
     // Only the intake form: on a page for intakes alone, or when the visitor followed a link to #intake.
@@ -906,7 +907,10 @@
       event.preventDefault();
       self.advance();
     });
-    self.form.addEventListener("change", function () { self.updateCount(); });
+    self.form.addEventListener("change", function () {
+      self.updateCount();
+      self.announceStart();
+    });
 
     self.intro = h("p", { class: "pt-intro", text: questionnaire.intro });
     append(self.header, [h("h2", { class: "pt-title", id: titleId, text: questionnaire.title }), self.intro]);
@@ -1151,6 +1155,37 @@
       website: this.honeypot.value,
       started_at: this.startedAt
     };
+  };
+
+  /* Counts a started test once: no id, no cookie, nothing stored in the browser; only the questionnaire
+     version and the UTM fields (docs/privacy.md). Fire and forget: a lost count never bothers the visitor. */
+  PijntestForm.prototype.announceStart = function () {
+    if (this.announcedStart) return;
+    this.announcedStart = true;
+    var source = {};
+    var read = readSource();
+    ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
+      if (read[name]) source[name] = read[name];
+    });
+    var body = JSON.stringify({
+      questionnaire_version: this.questionnaire.version,
+      source: source,
+      website: this.honeypot.value,
+      started_at: this.startedAt
+    });
+    var url = this.api + "/pijntest/started";
+    try {
+      fetch(url, {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        keepalive: true,
+        headers: { "Content-Type": "application/json" },
+        body: body
+      }).catch(function () {});
+    } catch (error) {
+      /* a browser without fetch keepalive: the count is lost, the test goes on */
+    }
   };
 
   PijntestForm.prototype.send = function () {

@@ -24,6 +24,7 @@ def test_every_route_of_the_template_is_documented(spec):
         ("GET", "/pijntest"),
         ("GET", "/challenge"),
         ("POST", "/pijntest"),
+        ("POST", "/pijntest/started"),
         ("POST", "/intake"),
         ("GET", "/confirm"),
         ("POST", "/confirm"),

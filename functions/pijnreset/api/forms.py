@@ -21,7 +21,7 @@ from pijnreset.api.unavailable import RETRY_AFTER_HEADER
 from pijnreset.dal.outcomes import Conflict, Limited, Recorded, Replayed, Reused
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.answers import FieldProblem
-from pijnreset.logic.caps import CapLimits, CapPlan, plan_caps
+from pijnreset.logic.caps import CapLimits, CapPlan, Counter, client_counter, plan_caps
 from pijnreset.logic.challenge import FIELD, SolvedChallenge, check_solution
 from pijnreset.logic.forms import Admitted, FormBody, admit
 from pijnreset.models.api import ErrorResponse
@@ -74,6 +74,11 @@ class FormDoor:
             now=now,
             shard=random.randrange(1 << 16),  # noqa: S311 - spreads writes over the daily counter's items, no secret
         )
+
+    def started_counter(self, app: APIGatewayHttpResolver, now: datetime) -> Counter | None:
+        """The started beacon's hourly counter of its client, apart from the forms' (the IP is only hashed)."""
+        source_ip = app.current_event.request_context.http.source_ip or None
+        return client_counter(self.limits, self.keys.current(), source_ip, now, purpose="started")
 
 
 def settled(

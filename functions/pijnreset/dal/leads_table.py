@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 
-from pijnreset.dal.caps import CapState, learn, with_caps
+from pijnreset.dal.caps import CapState, counter_update, learn, with_caps
 from pijnreset.dal.errors import KeptConflicting
+from pijnreset.dal.funnel import overflowed, with_funnel
 from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused
 from pijnreset.dal.table import (
     PROFILE,
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
     # email-validator); this module only reads their fields.
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from pijnreset.logic.caps import CapPlan
+    from pijnreset.logic.caps import CapPlan, Counter
     from pijnreset.logic.forms import ConsentProof
+    from pijnreset.logic.funnel import FunnelCount
     from pijnreset.logic.intake import NewIntake
     from pijnreset.logic.submission import NewSubmission
 
@@ -54,13 +56,38 @@ class LeadsTable:
         self.table_name = table_name
         self._client: DynamoDBClient = client or boto3.client("dynamodb")
 
-    def record_submission(self, new: NewSubmission, caps: CapPlan | None = None) -> FormOutcome:
+    def record_submission(
+        self, new: NewSubmission, caps: CapPlan | None = None, funnel: FunnelCount | None = None
+    ) -> FormOutcome:
         """Writes the whole submission in ONE TransactWriteItems call, or recognises a replay."""
-        return self._write_once(self._submission_transaction, submission_replay_key(new.submission_id), new, caps)
+        replay = submission_replay_key(new.submission_id)
+        return self._write_once(self._submission_transaction, replay, new, caps, funnel)
 
-    def record_intake(self, new: NewIntake, caps: CapPlan | None = None) -> FormOutcome:
+    def record_intake(
+        self, new: NewIntake, caps: CapPlan | None = None, funnel: FunnelCount | None = None
+    ) -> FormOutcome:
         """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction, intake_replay_key(new.request_id), new, caps)
+        return self._write_once(self._intake_transaction, intake_replay_key(new.request_id), new, caps, funnel)
+
+    def record_started(self, funnel: FunnelCount, client_counter: Counter | None) -> bool:
+        """Counts a started Pijntest (and the client against its bound) in ONE call; False when the client is
+        over its bound, counting nothing."""
+        for _attempt in range(_TRANSACTION_ATTEMPTS):
+            bound = client_counter
+            client = [counter_update(self.table_name, bound, 1, bound.limit)] if bound is not None else []
+            items, registry = with_funnel(self.table_name, client, funnel)
+            try:
+                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+                return True
+            except self._client.exceptions.TransactionCanceledException as error:
+                codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+                if client and codes and codes[0] == "ConditionalCheckFailed":
+                    return False
+                if overflowed(codes, registry):
+                    funnel = funnel.overflowed()  # the day's sources are full: count under OTHER
+                elif "TransactionConflict" not in codes:
+                    raise
+        raise KeptConflicting("the started count kept conflicting")
 
     def _write_once(
         self,
@@ -68,6 +95,7 @@ class LeadsTable:
         replay: Key,
         new: _New,
         caps: CapPlan | None = None,
+        funnel: FunnelCount | None = None,
     ) -> FormOutcome:
         """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
         whose second is the lead, or recognises a replay.
@@ -81,13 +109,16 @@ class LeadsTable:
 
         ``caps``: the counters the transaction also counts in; a client over its bound is refused (Limited), an
         email over its cap is left out (dal/caps.py).
+
+        ``funnel``: what the request adds to the funnel's counts (dal/funnel.py); under OTHER once the day's
+        registry of sources is full. A replay cancels the whole transaction, so it never counts twice.
         """
         renew_lead = False
         state = CapState()
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
             items = transaction(new, renew_lead)
             capped = with_caps(self.table_name, items, caps, state) if caps is not None else None
-            sent = capped.items if capped else items
+            sent, registry = with_funnel(self.table_name, capped.items if capped else items, funnel)
             try:
                 self._client.transact_write_items(TransactItems=sent)  # type: ignore[arg-type]
                 return Recorded(new.response_body, state.report)
@@ -105,6 +136,9 @@ class LeadsTable:
                 verdict = learn([dict(reason) for reason in reasons], capped, caps, state) if capped and caps else None
                 if verdict == "limited":
                     return Limited(caps.retry_after if caps else 1)
+                if funnel is not None and overflowed(codes, registry) and attempt < _TRANSACTION_ATTEMPTS:
+                    funnel = funnel.overflowed()  # the day's sources are full: count under OTHER
+                    continue
                 if len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and attempt < _TRANSACTION_ATTEMPTS:
                     renew_lead = not renew_lead  # expired profile: replace it (or, if renewed meanwhile, update)
                     continue

@@ -11,6 +11,7 @@ from pijnreset.content.loader import load_content
 from pijnreset.dal.leads_table import LeadsTable
 from pijnreset.dal.outcomes import Recorded
 from pijnreset.entry import json_api
+from pijnreset.logic.funnel import plan_count
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
@@ -43,7 +44,9 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     new = plan_intake(content, request, now, settings.retention(), admitted.challenge)
     if admitted.bot:
         return json_response(202, new.response_body)  # a person's answer, with nothing stored
-    recorded = table.record_intake(new, door.caps(app, new.email, INTAKE_EMAIL_KINDS, now))
+    # The intake form carries no source: an intake counts under the "(none)" source (docs/privacy.md).
+    funnel = plan_count(now, settings.questionnaire_version, None, "intake_requested")
+    recorded = table.record_intake(new, door.caps(app, new.email, INTAKE_EMAIL_KINDS, now), funnel)
     outcome = settled(recorded, "request_id", "IntakeConflict")
     if isinstance(outcome, Recorded):
         count("IntakeRequested")

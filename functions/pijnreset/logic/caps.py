@@ -98,20 +98,30 @@ def plan_caps(
         group: Counter(f"{CAP_PREFIX}ADDRESS#{mailbox}", f"{group}#{day}", limits.per_address_per_day, day_ttl)
         for group in sorted({CapPlan.group_of(kind) for kind in kinds})
     }
-    client = None
-    if source_ip:
-        client_id = _keyed(_derived(signing_key, f"client:{day}"), source_ip)
-        client = Counter(
-            f"{CAP_PREFIX}CLIENT#{client_id}",
-            hour_start.strftime("%Y-%m-%dT%H"),
-            limits.per_client_per_hour,
-            int((hour_start + timedelta(hours=2)).timestamp()),
-        )
+    client = client_counter(limits, signing_key, source_ip, now)
     shards = limits.daily_shards
     share = max(1, limits.daily_emails // shards)
     daily = Counter(f"{CAP_PREFIX}DAILY", f"{day}#{shard % shards}", share, day_ttl)
     retry_after = max(1, int((hour_start + timedelta(hours=1) - now).total_seconds()))
     return CapPlan(client, addresses, daily, max(1, int(share * NEAR_SHARE)), retry_after)
+
+
+def client_counter(
+    limits: CapLimits, signing_key: bytes, source_ip: str | None, now: datetime, purpose: str = "client"
+) -> Counter | None:
+    """The hourly counter of the client at ``source_ip`` (None without one); ``purpose`` keeps the counts of one
+    kind of request (``client``: the forms, ``started``: the started beacon) apart from another's."""
+    if not source_ip:
+        return None
+    now = now.astimezone(UTC)
+    hour_start = now.replace(minute=0, second=0, microsecond=0)
+    client_id = _keyed(_derived(signing_key, f"{purpose}:{now:%Y-%m-%d}"), source_ip)
+    return Counter(
+        f"{CAP_PREFIX}CLIENT#{client_id}",
+        hour_start.strftime("%Y-%m-%dT%H"),
+        limits.per_client_per_hour,
+        int((hour_start + timedelta(hours=2)).timestamp()),
+    )
 
 
 def _derived(signing_key: bytes, purpose: str) -> bytes:

@@ -28,6 +28,18 @@ STARTED_AT_MAX_AGE = timedelta(days=7)
 STARTED_AT_MAX_AHEAD = timedelta(days=1)
 
 
+class Opened(Protocol):
+    @property
+    def started_at(self) -> int: ...
+
+
+class StartedBody(Opened, Protocol):
+    """What the started beacon posts that its checks read."""
+
+    @property
+    def questionnaire_version(self) -> str: ...
+
+
 class FormBody(Protocol):
     """What every form posts besides its own fields: the honeypot, when the form was opened, the proof of work."""
 
@@ -87,12 +99,22 @@ def admit(
     return Admitted(solved, screen_for_bots(request, now, min_fill_seconds))
 
 
-def check_started_at(request: FormBody, now: datetime) -> list[FieldProblem]:
+def check_started_at(request: Opened, now: datetime) -> list[FieldProblem]:
     """``started_at`` within a sane window around ``now`` (the model has bounded it to a storable number)."""
     opened = request.started_at / 1000
     if not (now - STARTED_AT_MAX_AGE).timestamp() <= opened <= (now + STARTED_AT_MAX_AHEAD).timestamp():
         return [FieldProblem("started_at", "out_of_range")]
     return []
+
+
+def started_problems(request: StartedBody, version: str, now: datetime) -> list[FieldProblem]:
+    """The started beacon's checks: the questionnaire in force and a sane ``started_at``. No proof of work (the
+    first answer must not wait for one) and no minimum fill time (a first answer comes within seconds): its
+    screen is the honeypot and its client's hourly bound."""
+    problems = (
+        [] if request.questionnaire_version == version else [FieldProblem("questionnaire_version", "unknown_version")]
+    )
+    return [*problems, *check_started_at(request, now)]
 
 
 def screen_for_bots(request: FormBody, now: datetime, min_fill_seconds: int) -> Spam | None:

@@ -133,3 +133,22 @@ class FollowupItem(TypedDict):
     expires_at: int
     enqueued_at: NotRequired[str]
     job_sk: NotRequired[str]
+
+
+class FunnelCountItem(TypedDict):
+    """pk = FUNNEL#<yyyy-mm>, sk = COUNT#<day>#<version>#<source>#<medium>#<campaign>: one day's counts of one
+    source and questionnaire version (dal/funnel.py); nothing of a person."""
+
+    pk: str
+    sk: str
+    entity: str  # "funnel_count"
+    day: str
+    version: str
+    source: str
+    medium: str
+    campaign: str
+    expires_at: int
+    started: NotRequired[int]
+    completed: NotRequired[int]
+    optin_requested: NotRequired[int]
+    intake_requested: NotRequired[int]

@@ -146,6 +146,15 @@ class SubmitRequest(RequestModel):
     altcha: Altcha
 
 
+class StartedRequest(RequestModel):
+    """The started beacon: the questionnaire's version and where the visitor came from, nothing of a person."""
+
+    questionnaire_version: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    source: Source | None = None
+    website: Honeypot = None
+    started_at: StartedAt
+
+
 class ErasureRequest(RequestModel):
     email: EmailAddress
     altcha: Altcha
