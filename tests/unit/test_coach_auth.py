@@ -41,7 +41,18 @@ def test_principal_from_an_http_api_event() -> None:
     assert require(principal, CoachGroup.COACH) is principal
 
 
-@pytest.mark.parametrize("claims", [None, {}, {"sub": "0b5c"}, {"username": "coach"}, {"sub": "", "username": "coach"}])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        None,
+        {},
+        {"sub": "0b5c", "token_use": "access"},
+        {"username": "coach", "token_use": "access"},
+        {"sub": "", "username": "coach", "token_use": "access"},
+        {**CLAIMS, "token_use": "id"},
+        {key: value for key, value in CLAIMS.items() if key != "token_use"},
+    ],
+)
 def test_missing_claims_are_401(claims: dict[str, Any] | None) -> None:
     with pytest.raises(ApiError) as raised:
         require_event(event(claims))

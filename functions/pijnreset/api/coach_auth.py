@@ -55,7 +55,11 @@ class CoachPrincipal:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> CoachPrincipal:
-        """From the authorizer's claims; raises a 401 ``ApiError`` when the identity is missing."""
+        """From the authorizer's claims; a 401 ``ApiError`` when the identity is missing or not an access token."""
+        # API Gateway's JWT authorizer also lets an ID token through (its ``aud`` is the client id); only an
+        # access token is a session of the dashboard, so anything else is refused here, the same 401.
+        if claims.get("token_use") != "access":
+            raise unauthorized()
         sub = claims.get("sub")
         username = claims.get("username") or claims.get("cognito:username")
         if not isinstance(sub, str) or not sub or not isinstance(username, str) or not username:
