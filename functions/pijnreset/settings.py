@@ -245,7 +245,7 @@ class SesEventsSettings(FunctionSettings, Table, SesConfigurationSet, CoachAddre
 class CoachPool(_Environment):
     """The coach's Cognito user pool and the dashboard's app client in it (no secret)."""
 
-    coach_user_pool_id: str = Field(pattern=r"^[\w-]+_[0-9a-zA-Z]+$")
+    coach_user_pool_id: str = Field(min_length=1)
     coach_client_id: str = Field(min_length=1)
 
 

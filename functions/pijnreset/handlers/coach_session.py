@@ -13,7 +13,7 @@ from pijnreset.dal.coach_identity import CoachIdentity, SessionStep, SignInRefus
 from pijnreset.entry import json_api
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.models.api import ErrorResponse
-from pijnreset.models.coach import ChallengeRequest, MeResponse, SessionResponse, SignInRequest
+from pijnreset.models.coach import ChallengeRequest, MeResponse, SessionResponse, SignedOutResponse, SignInRequest
 from pijnreset.settings import CoachSessionSettings
 
 REFRESH_COOKIE = "pijnreset_coach_refresh"
@@ -60,7 +60,11 @@ def refresh() -> Any:
     return _answer(lambda: identity.refresh(token), refused="session")
 
 
-@app.post("/coach/session/signout", summary="Revoke the refresh token and clear its cookie")
+@app.post(
+    "/coach/session/signout",
+    summary="Revoke the refresh token and clear its cookie",
+    responses=json_body_responses({200: openapi_response("Signed out", SignedOutResponse)}),
+)
 def sign_out() -> Any:
     token = _refresh_cookie()
     if token is not None:
@@ -70,7 +74,16 @@ def sign_out() -> Any:
     return response
 
 
-@app.get("/coach/api/me", summary="Who is signed in", responses={200: openapi_response("The user", MeResponse)})
+@app.get(
+    "/coach/api/me",
+    summary="Who is signed in (behind CoachAuthorizer)",
+    responses={
+        200: openapi_response("The user", MeResponse),
+        401: openapi_response("No valid access token", ErrorResponse),
+        403: openapi_response("In no coach group", ErrorResponse),
+        422: openapi_response("Never: the route takes no input", ErrorResponse),
+    },
+)
 def me() -> Any:
     principal = require(CoachPrincipal.from_event(app.current_event.raw_event))
     return json_response(200, {"username": principal.username, "groups": sorted(principal.groups)})

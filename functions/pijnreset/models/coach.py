@@ -42,3 +42,7 @@ class SessionResponse(BaseModel):
 class MeResponse(BaseModel):
     username: str
     groups: list[str]
+
+
+class SignedOutResponse(BaseModel):
+    signed_out: bool
