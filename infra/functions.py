@@ -16,6 +16,7 @@ from infra.template import ROOT, Resolver, resources_of_type
 class HttpRoute:
     method: str  # GET, POST, ... or ANY
     path: str  # /pijntest, /items/{id}, /{proxy+} or $default
+    authorizer: str | None = None  # the HttpApi authorizer the route names (Auth: Authorizer), if any
 
 
 @dataclass
@@ -74,6 +75,7 @@ def local_functions(resolver: Resolver) -> list[LocalFunction]:
             HttpRoute(
                 method=str(event["Properties"].get("Method", "ANY")).upper(),
                 path=event["Properties"].get("Path", "$default"),
+                authorizer=(event["Properties"].get("Auth") or {}).get("Authorizer"),
             )
             for event in resource.get("Properties", {}).get("Events", {}).values()
             if event.get("Type") == "HttpApi"

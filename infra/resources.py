@@ -86,6 +86,7 @@ def create_resources(client: ClientFactory, resolver: Resolver) -> None:
         client("sns").create_topic(Name=resolver.attributes[(logical_id, "TopicArn")].rsplit(":", 1)[1])
     for _, resource in resources_of_type(resolver.template, "AWS::SES::EmailIdentity"):
         client("sesv2").create_email_identity(EmailIdentity=resolver.resolve(resource["Properties"]["EmailIdentity"]))
+    _create_user_pools(client("cognito-idp"), resolver)
 
 
 def seed_token_key(ssm: Any, environment: dict[str, str], value: str | None = None) -> None:
@@ -143,3 +144,48 @@ def _redrive_target(resource: dict[str, Any]) -> str | None:
     if isinstance(target, dict) and "Fn::GetAtt" in target:
         return str(target["Fn::GetAtt"][0])
     return None
+
+
+# User pool properties CreateUserPool takes as they are written in the template (MFA is set after creation).
+_USER_POOL_PROPERTIES = ("Policies", "AdminCreateUserConfig", "AutoVerifiedAttributes", "UsernameConfiguration")
+_USER_POOL_CLIENT_PROPERTIES = (
+    "GenerateSecret",
+    "ExplicitAuthFlows",
+    "PreventUserExistenceErrors",
+    "EnableTokenRevocation",
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "RefreshTokenValidity",
+    "TokenValidityUnits",
+)
+
+
+def _create_user_pools(cognito: Any, resolver: Resolver) -> None:
+    """The Cognito user pools, their app clients and groups; moto picks the ids, which become their Refs."""
+    for logical_id, resource in resources_of_type(resolver.template, "AWS::Cognito::UserPool"):
+        properties = resolver.resolve(resource.get("Properties", {}))
+        given = {name: properties[name] for name in _USER_POOL_PROPERTIES if name in properties}
+        pool = cognito.create_user_pool(PoolName=local_name(logical_id), **given)["UserPool"]
+        if properties.get("MfaConfiguration", "OFF") != "OFF":
+            cognito.set_user_pool_mfa_config(
+                UserPoolId=pool["Id"],
+                SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in properties.get("EnabledMfas", [])},
+                MfaConfiguration=properties["MfaConfiguration"],
+            )
+        resolver.physical_ids[logical_id] = pool["Id"]
+        resolver.attributes[(logical_id, "Arn")] = pool["Arn"]
+        resolver.attributes[(logical_id, "ProviderURL")] = f"https://cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+    for logical_id, resource in resources_of_type(resolver.template, "AWS::Cognito::UserPoolClient"):
+        properties = resolver.resolve(resource["Properties"])
+        given = {name: properties[name] for name in _USER_POOL_CLIENT_PROPERTIES if name in properties}
+        created = cognito.create_user_pool_client(
+            UserPoolId=properties["UserPoolId"], ClientName=local_name(logical_id), **given
+        )["UserPoolClient"]
+        resolver.physical_ids[logical_id] = created["ClientId"]
+    for _, resource in resources_of_type(resolver.template, "AWS::Cognito::UserPoolGroup"):
+        properties = resolver.resolve(resource["Properties"])
+        cognito.create_group(
+            UserPoolId=properties["UserPoolId"],
+            GroupName=properties["GroupName"],
+            Description=properties.get("Description", ""),
+        )

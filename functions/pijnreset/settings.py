@@ -240,3 +240,14 @@ class DueWorkSettings(FunctionSettings, Table, Queue, EmailRetention):
 
 class SesEventsSettings(FunctionSettings, Table, SesConfigurationSet, CoachAddress, SesEventSource):
     pass
+
+
+class CoachPool(_Environment):
+    """The coach's Cognito user pool and the dashboard's app client in it (no secret)."""
+
+    coach_user_pool_id: str = Field(min_length=1)
+    coach_client_id: str = Field(min_length=1)
+
+
+class CoachSessionSettings(FunctionSettings, CoachPool):
+    pass

@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from types import FrameType
 
 from infra.local.apigw import HttpResponse
+from infra.local.coach_users import LOCAL_USERS, coach_session_route, create_local_users
 from infra.local.dev_pages import dev_routes
 from infra.local.event_sources import event_sources
 from infra.local.http import CorsPolicy, ExtraRoute, Gateway, make_server
+from infra.local.jwt_authorizer import authorizers_of_template
 from infra.local.pollers import Pollers
 from infra.local.site import DemoSite
 from infra.local.stack import LocalStack
@@ -66,9 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     for function in stack.functions:
         function.entry()
     cors = CorsPolicy.of_template(stack.resolver)
-    gateways.append(Gateway(stack.functions, cors))
+    create_local_users(stack)
+    gateways.append(Gateway(stack.functions, cors, authorizers_of_template(stack.resolver, stack.endpoint)))
     pollers = Pollers(event_sources(stack.resolver, stack.functions), stack.client)
     extra_routes.update(dev_routes(stack, pollers))
+    extra_routes.update(coach_session_route(stack))
     site.api_url = api_url
     pollers.start()
     stopping = threading.Event()
@@ -86,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  email outbox: {api_url}/_dev/outbox.html (JSON at /_dev/outbox)", flush=True)
     print(f"  run the scheduled work N days ahead: POST {api_url}/_dev/run-schedule?days=N", flush=True)
     print(f'  simulate SES feedback: POST {api_url}/_dev/ses-event {{"type": "bounce", "email": ...}}', flush=True)
+    print(f"  coach dashboard: {api_url}/coach/ (sign in at POST /coach/session)", flush=True)
+    for user in LOCAL_USERS:
+        print(f"    local {user.group}: {user.username} / {user.password}", flush=True)
+    print(f'  a coach session\'s tokens: POST {api_url}/_dev/coach-session {{"group": "assistant"}}', flush=True)
     # Waking up now and then matters: a signal that lands on another thread only sets a flag, which the
     # main thread checks when it runs, so a wait without a timeout could sleep through SIGTERM forever.
     while not stopping.wait(0.5):

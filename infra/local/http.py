@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from infra.functions import LocalFunction
 from infra.lambda_events import http_api_event
 from infra.local.apigw import HttpResponse, match_route, to_http_response
+from infra.local.jwt_authorizer import UNAUTHORIZED, JwtAuthorizer, gateway_claims
 from infra.template import Resolver, resources_of_type
 
 # Extra routes served beside the API (the dev outbox, the demo page): path -> (method, query, body) -> response.
@@ -68,9 +69,15 @@ class CorsPolicy:
 class Gateway:
     """Routes a request to the function API Gateway would call, and answers what API Gateway would answer."""
 
-    def __init__(self, functions: Sequence[LocalFunction], cors: CorsPolicy) -> None:
+    def __init__(
+        self,
+        functions: Sequence[LocalFunction],
+        cors: CorsPolicy,
+        authorizers: Mapping[str, JwtAuthorizer] | None = None,
+    ) -> None:
         self.functions = functions
         self.cors = cors
+        self.authorizers = dict(authorizers or {})
 
     def handle(
         self,
@@ -90,6 +97,13 @@ class Gateway:
         if match is None:
             not_found = HttpResponse(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
             return self.cors.decorate(origin, not_found)
+        claims = None
+        if match.route.authorizer is not None:
+            # A route that names an authorizer the local stack lacks is refused, never let through.
+            authorizer = self.authorizers.get(match.route.authorizer)
+            claims = authorizer.claims(lookup) if authorizer is not None else None
+            if claims is None:
+                return self.cors.decorate(origin, UNAUTHORIZED)
         event = http_api_event(
             method,
             path,
@@ -101,6 +115,8 @@ class Gateway:
             source_ip=source_ip,
             host=host,
         )
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": gateway_claims(claims), "scopes": None}}
         try:
             result = match.function.invoke(event)
         except Exception as error:  # an unhandled error is a 500 in API Gateway too

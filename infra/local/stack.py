@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.aws import moto_client
 from infra.functions import LocalFunction, local_functions, shared_environment
-from infra.local import moto_speed, ses_suppression
+from infra.local import cognito_revoke, moto_speed, ses_suppression
 from infra.resources import create_resources, seed_token_key
 from infra.template import REGION, Resolver, load_template
 
@@ -33,6 +33,8 @@ class LocalStack:
 
     def __init__(self, parameters: Mapping[str, str] | None = None) -> None:
         self.parameters = dict(parameters or {})
+        # Not the production deployment: the coach's sign-in offers TOTP but does not demand it (template.yaml).
+        self.parameters.setdefault("Stage", "local")
         self._moto: ThreadedMotoServer | None = None
         self.endpoint = ""
         self.resolver = Resolver(load_template(), parameters=self.parameters)
@@ -45,6 +47,8 @@ class LocalStack:
         moto_speed.apply()
         # What moto lacks and the handlers call: SES's account suppression list (erasure takes addresses off it).
         self.ses_suppression_list = self._emulations.enter_context(ses_suppression.emulated())
+        # And Cognito's RevokeToken (the coach's sign-out revokes the refresh token).
+        self._emulations.enter_context(cognito_revoke.emulated())
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()

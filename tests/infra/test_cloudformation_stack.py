@@ -38,6 +38,10 @@ NOT_ON_MOTO = {
     "AWS::SQS::QueuePolicy": "moto's CloudFormation has no SQS queue policies",
     "AWS::CloudWatch::Alarm": "moto's CloudFormation cannot create metric-math alarms (the alarms use metric math)",
     "AWS::Lambda::EventInvokeConfig": "moto's CloudFormation has no Lambda event invoke configs",
+    # The local stack creates these through the Cognito API instead (infra/resources.py).
+    "AWS::Cognito::UserPool": "moto's CloudFormation has no Cognito resources",
+    "AWS::Cognito::UserPoolClient": "moto's CloudFormation has no Cognito resources",
+    "AWS::Cognito::UserPoolGroup": "moto's CloudFormation has no Cognito resources",
 }
 STACK = "pijnreset"
 

@@ -33,6 +33,11 @@ def test_every_route_of_the_template_is_documented(spec):
         ("POST", "/privacy/erase"),
         ("GET", "/privacy/erase/confirm"),
         ("POST", "/privacy/erase/confirm"),
+        ("POST", "/coach/session"),
+        ("POST", "/coach/session/challenge"),
+        ("POST", "/coach/session/refresh"),
+        ("POST", "/coach/session/signout"),
+        ("GET", "/coach/api/me"),
     }
 
 
