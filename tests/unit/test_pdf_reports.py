@@ -41,7 +41,8 @@ def _sales_phrases(questionnaire):
 @pytest.mark.parametrize("kind", ["result", "huisarts"])
 def test_every_page_carries_the_disclaimer_the_versions_and_the_date(content, questionnaire, kind):
     reader, pages = _pages(kind, content, answers_with(questionnaire, item_value=3))
-    assert reader.metadata.title and reader.metadata.author
+    assert reader.metadata.title
+    assert reader.metadata.author
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     assert (kind == "result") == (len(pages) > 1)  # the long report has pages enough to check "every"
     for page in pages:
@@ -55,7 +56,8 @@ def test_the_result_report_shows_themes_drivers_advice_and_the_invitation(conten
     assert all(f"{domain.label} {domain.percent}%" in text for domain in result.domains)
     assert result.domains[0].drivers[0].text in text
     assert all(item.title in text for item in result.advice)
-    assert result.call_to_action is not None and result.call_to_action.title in text
+    assert result.call_to_action is not None
+    assert result.call_to_action.title in text
 
 
 def test_the_gp_summary_has_plain_scores_pain_and_no_sales_text(content, questionnaire):
@@ -80,3 +82,12 @@ def test_after_an_urgent_result_only_the_gp_summary_exists_and_leads_with_today(
     assert text.index("vandaag nog contact op met je huisarts") < text.index("Alarmsignalen")
     assert " van " not in text.split("Scores per thema")[1].split("Wat deze test")[0]
     assert "Na dit alarmsignaal zijn geen scores berekend." in text
+
+
+def test_fpdf_is_imported_only_when_a_pdf_is_rendered():
+    import subprocess
+    import sys
+
+    probe = "import sys, pijnreset.logic.pdf_reports; print('fpdf' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"

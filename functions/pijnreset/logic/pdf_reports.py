@@ -1,6 +1,6 @@
 """The PDFs a visitor can keep: their result report and the one-page summary for their GP.
 
-Rendered on demand from the stored result and answers (never stored). fpdf2 is imported inside ``render`` so
+Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans, shipped in the package (pijnreset/fonts). fpdf2 is imported inside ``render`` so
 that only the function that renders PDFs pays for the import. Every page carries "indicatie, geen diagnose" in
 its header and the disclaimer, the versions and the date in its footer. After an urgent result only the GP
 summary exists (``ReportRefused``), and it leads with the advice to contact the GP today.
@@ -24,6 +24,9 @@ _INK = (40, 52, 64)
 _MUTED = (96, 108, 120)
 _BAR = (94, 140, 130)
 _BAR_BACK = (226, 234, 232)
+# DejaVu Sans (Bitstream Vera licence, LICENSE-DejaVu.txt beside it) ships in the package: Dutch glyphs, subset
+# into each PDF. It lives beside the code, not in templates/, which holds only text.
+_FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 
 class ReportRefused(ValueError):
@@ -60,7 +63,7 @@ def render(
     versions = texts["footer_versions"]
     stamp = created_at.strftime("%d-%m-%Y")
 
-    class Report(FPDF):  # type: ignore[misc]
+    class Report(FPDF):
         def header(self) -> None:
             self.set_font("DejaVu", "B", 9)
             self.set_text_color(*_MUTED)
@@ -80,8 +83,8 @@ def render(
     pdf.set_creator(texts["author"])
     pdf.set_author(texts["author"])
     pdf.set_auto_page_break(auto=True, margin=34)
-    pdf.add_font("DejaVu", "", templates / "fonts" / "DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", templates / "fonts" / "DejaVuSans-Bold.ttf")
+    pdf.add_font("DejaVu", "", _FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", _FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_text_color(*_INK)
     pdf.set_title(texts[kind]["title"])
     pdf.add_page()
