@@ -1,9 +1,10 @@
 """The PDFs a visitor can keep: their result report and the one-page summary for their GP.
 
-Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans, shipped in the package (pijnreset/fonts). fpdf2 is imported inside ``render`` so
-that only the function that renders PDFs pays for the import. Every page carries "indicatie, geen diagnose" in
-its header and the disclaimer, the versions and the date in its footer. After an urgent result only the GP
-summary exists (``ReportRefused``), and it leads with the advice to contact the GP today.
+Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans, shipped in the
+package (pijnreset/fonts). fpdf2 is imported inside ``render`` so that only the function that renders PDFs pays
+for the import. Every page carries "indicatie, geen diagnose" in its header and the disclaimer, the versions and
+the date in its footer. After an urgent result only the GP summary exists (``ReportRefused``), and it leads with
+the advice to contact the GP today.
 """
 
 from __future__ import annotations
