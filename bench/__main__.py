@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import aws_calls, cold_start, cost, email_render, load, scoring
+from bench import aws_calls, cold_start, cost, email_render, load, pdf_render, scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +67,7 @@ def main() -> None:
         "calls": _part("aws_calls"),
         "scoring": _part("scoring"),
         "render": _part("email_render"),
+        "pdf": _part("pdf_render"),
         "load": _part("load", "--submissions", str(args.submissions), "--concurrency", str(args.concurrency)),
     }
     figures["cost"] = cost.model(figures["calls"], figures["cold"])
@@ -79,6 +80,8 @@ def main() -> None:
         scoring.print_table(figures["scoring"])
         print()
         email_render.print_table(figures["render"])
+        print()
+        pdf_render.print_table(figures["pdf"])
         print()
         cost.print_table(figures["cost"])
         print()
