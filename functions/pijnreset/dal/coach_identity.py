@@ -14,7 +14,13 @@ from botocore.exceptions import ClientError
 ISSUER_LABEL = "Pijn Reset"
 # Cognito's answers to a wrong password, an unknown user (PreventUserExistenceErrors makes it the same one),
 # a wrong or expired code, a refused new password.
-_REFUSED = {"NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException"}
+# An unknown or stale challenge session is NotAuthorized on Cognito and ResourceNotFound on moto: both a refusal.
+_REFUSED = {
+    "NotAuthorizedException",
+    "UserNotFoundException",
+    "PasswordResetRequiredException",
+    "ResourceNotFoundException",
+}
 _BAD_CODE = {"CodeMismatchException", "ExpiredCodeException", "EnableSoftwareTokenMFAException"}
 _BAD_PASSWORD = {"InvalidPasswordException"}
 

@@ -12,7 +12,7 @@ from pijnreset.api.resolver import build_resolver, json_body_responses, json_res
 from pijnreset.dal.coach_identity import CoachIdentity, SessionStep, SignInRefused
 from pijnreset.entry import json_api
 from pijnreset.logic.answers import FieldProblem
-from pijnreset.models.api import ErrorResponse
+from pijnreset.models.api import ErrorResponse, UnauthorizedResponse
 from pijnreset.models.coach import ChallengeRequest, MeResponse, SessionResponse, SignedOutResponse, SignInRequest
 from pijnreset.settings import CoachSessionSettings
 
@@ -79,7 +79,7 @@ def sign_out() -> Any:
     summary="Who is signed in (behind CoachAuthorizer)",
     responses={
         200: openapi_response("The user", MeResponse),
-        401: openapi_response("No valid access token", ErrorResponse),
+        401: openapi_response("No valid access token", UnauthorizedResponse),
         403: openapi_response("In no coach group", ErrorResponse),
         422: openapi_response("Never: the route takes no input", ErrorResponse),
     },

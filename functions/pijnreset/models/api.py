@@ -109,3 +109,11 @@ class ErrorResponse(BaseModel):
     error: str = Field(description="Machine-readable error code.")
     message: str = Field(description="Dutch text to show to the visitor.")
     fields: list[FieldErrorOut] = []
+
+
+class UnauthorizedResponse(BaseModel):
+    """A coach route's 401: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself, before the
+    function runs; the function's own 401 (a valid ID token instead of an access token) is the error contract."""
+
+    message: str = Field(description='"Unauthorized" from the authorizer, else Dutch text to show to the coach.')
+    error: str | None = Field(default=None, description="Machine-readable error code, when the function answered.")

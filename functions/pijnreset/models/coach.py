@@ -21,7 +21,7 @@ class ChallengeRequest(RequestModel):
 
     username: str = Field(min_length=1, max_length=128)
     challenge: ChallengeName
-    session: str = Field(min_length=20, max_length=4096)
+    session: str = Field(min_length=20, max_length=2048)  # Cognito's own bounds for a session
     new_password: str | None = Field(default=None, min_length=12, max_length=256)
     code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
 
