@@ -1,4 +1,5 @@
-"""Signed tokens for the links that act on a person: confirm, unsubscribe, erase.
+"""Signed tokens for the links that act on a person (confirm, unsubscribe, erase) or show their data (the PDFs of
+one Pijntest: ``report``, the visitor's report; ``gp_summary``, the summary for their GP).
 
 A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead, the expiry (epoch
 seconds) and, where the link acts on one request only, that request (``ref``: a confirm link names the
@@ -17,8 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Purpose = Literal["confirm", "unsubscribe", "erase"]
-PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
+Purpose = Literal["confirm", "unsubscribe", "erase", "report", "gp_summary"]
+PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "report", "gp_summary")
+# The PDFs of one submission (its ``ref``): a link of each purpose renders that kind.
+DOCUMENT_PURPOSES: tuple[Purpose, ...] = ("report", "gp_summary")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _REF = re.compile(r"^[0-9a-f-]{1,64}$")
 MAX_TOKEN_LENGTH = 256
@@ -28,7 +31,13 @@ LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
     "confirm": 7 * 24 * 3600,
     "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
     "erase": 7 * 24 * 3600,
+    # The PDFs' links in the result email: they outlive the submission, whose expiry (and erasure) ends them.
+    "report": 400 * 24 * 3600,
+    "gp_summary": 400 * 24 * 3600,
 }
+# The PDFs' links in the submit response, for the result screen: short-lived, as the browser keeps them in view
+# (``issued_at`` means the email links' issue time; no rule reads it for these purposes).
+SCREEN_LINK_SECONDS = 3600
 
 
 class TokenError(ValueError):
