@@ -125,3 +125,41 @@ def test_one_person_cannot_open_another_persons_submission(api, questionnaire):
     other = lead_id_for("bram@example.nl")
     response = api.get(f"/pijntest/huisarts?token={_token('gp_summary', submission_id, lead_id=other)}")
     _friendly(response, 410, "bewaren we niet meer")
+
+
+def test_the_submit_response_links_to_both_pdfs_for_an_hour(api, questionnaire):
+    body = submission(questionnaire, item_value=2)
+    documents = api.post("/pijntest", json_body=body).json()["documents"]
+    now = datetime.now(UTC).timestamp()
+    assert now + 3500 < documents["expires_at"] <= now + 3600
+    assert documents["report"].startswith("/pijntest/rapport?token=")
+    assert documents["gp_summary"].startswith("/pijntest/huisarts?token=")
+    assert "Je Pijntest-rapport" in _pages(api.get(documents["report"]))[0]
+    assert "Samenvatting voor je huisarts" in _pages(api.get(documents["gp_summary"]))[0]
+    assert api.post("/pijntest", json_body=body).json()["documents"] == documents  # a replay: the same body
+
+
+def test_after_an_urgent_result_the_submit_response_links_only_to_the_gp_summary(api, questionnaire):
+    body = submission(questionnaire, item_value=3, safety_yes=("red_fever_ill",))
+    documents = api.post("/pijntest", json_body=body).json()["documents"]
+    assert documents["report"] is None
+    (page,) = _pages(api.get(documents["gp_summary"]))
+    assert "vandaag nog contact op met je huisarts" in page
+
+
+@pytest.mark.parametrize("urgent", [False, True])
+def test_the_result_email_links_to_the_pdfs_as_triage_allows(api, pollers, outbox, questionnaire, urgent):
+    from tests.support.links import action_links
+
+    options = {"safety_yes": ("red_fever_ill",)} if urgent else {}
+    assert api.post("/pijntest", json_body=submission(questionnaire, item_value=2, **options)).status == 201
+    pollers.drain()
+    (email,) = [e for e in outbox() if "/pijntest/huisarts?token=" in e["text"]]
+    links = action_links(email)
+    assert ("/pijntest/rapport" in links) is not urgent
+    assert "/pijntest/huisarts?token=" in email["html"]
+    assert ("/pijntest/rapport?token=" in email["html"]) is not urgent
+    (page,) = _pages(api.get(links["/pijntest/huisarts"]))
+    assert ("vandaag nog contact op met je huisarts" in page) is urgent
+    if not urgent:
+        assert "Je Pijntest-rapport" in _pages(api.get(links["/pijntest/rapport"]))[0]

@@ -18,7 +18,7 @@ from pijnreset.dal.submissions import Submissions
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
 from pijnreset.logic.pdf_reports import Kind, render
-from pijnreset.logic.tokens import Purpose
+from pijnreset.logic.tokens import DOCUMENT_PATHS, Purpose
 from pijnreset.models.result import PijntestResult
 from pijnreset.observability import count
 from pijnreset.settings import ReportSettings
@@ -54,7 +54,7 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
 
 
 @app.get(
-    "/pijntest/rapport",
+    DOCUMENT_PATHS["report"],
     summary="The visitor's Pijntest report as a PDF (after an urgent result: the summary for the GP)",
     responses=_RESPONSES,
 )
@@ -63,7 +63,7 @@ def report() -> Any:
 
 
 @app.get(
-    "/pijntest/huisarts",
+    DOCUMENT_PATHS["gp_summary"],
     summary="A one-page summary of the Pijntest for the visitor's GP, as a PDF: red flags first, no sales text",
     responses=_RESPONSES,
 )

@@ -16,7 +16,8 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlencode
 
 Purpose = Literal["confirm", "unsubscribe", "erase", "report", "gp_summary"]
 PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "report", "gp_summary")
@@ -38,6 +39,17 @@ LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
 # The PDFs' links in the submit response, for the result screen: short-lived, as the browser keeps them in view
 # (``issued_at`` means the email links' issue time; no rule reads it for these purposes).
 SCREEN_LINK_SECONDS = 3600
+# Where each PDF's link points, under the API's base URL (ReportFunction's routes).
+DOCUMENT_PATHS: Mapping[Purpose, str] = {"report": "/pijntest/rapport", "gp_summary": "/pijntest/huisarts"}
+
+
+def document_links(key: bytes, lead_id: str, submission_id: str, urgent: bool, expires_at: int) -> dict[str, Any]:
+    """The signed links (paths) to one submission's PDFs; after an urgent result only the GP summary's."""
+    links = {
+        purpose: f"{path}?{urlencode({'token': sign(key, purpose, lead_id, expires_at, submission_id)})}"
+        for purpose, path in DOCUMENT_PATHS.items()
+    }
+    return {"report": None if urgent else links["report"], "gp_summary": links["gp_summary"], "expires_at": expires_at}
 
 
 class TokenError(ValueError):
