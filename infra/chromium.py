@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
-# The fonts make the screenshots and the email renderings look as a visitor's browser shows them.
-PACKAGES = ("chromium", "fonts-liberation", "fonts-dejavu-core")
+# The fonts make the screenshots and the email renderings look as a visitor's browser shows them; poppler-utils'
+# pdftoppm makes the screenshots of the PDFs a browser test downloads.
+PACKAGES = ("chromium", "fonts-liberation", "fonts-dejavu-core", "poppler-utils")
 APT_ENVIRONMENT = {"DEBIAN_FRONTEND": "noninteractive"}
 
 
@@ -45,9 +46,12 @@ class InstallByHand:
     command: str
 
 
-def plan(chromium: Path, *, is_root: bool, apt_get: str | None) -> Present | Install | InstallByHand:
-    """What `make test` does about the browser: nothing, install it, or stop with the command to run."""
-    if chromium.exists():
+def plan(
+    chromium: Path, *, is_root: bool, apt_get: str | None, pdftoppm: str | None = "pdftoppm"
+) -> Present | Install | InstallByHand:
+    """What `make test` does about the browser (and pdftoppm, ``None`` when missing): nothing, install them, or
+    stop with the command to run."""
+    if chromium.exists() and pdftoppm is not None:
         return Present(chromium)
     install = ("apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES)
     by_hand = f"apt-get update && apt-get install -y {' '.join(PACKAGES)}"
@@ -63,12 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the commands instead of running them")
     arguments = parser.parse_args(argv)
     chromium = chromium_path()
-    decision = plan(chromium, is_root=os.geteuid() == 0, apt_get=shutil.which("apt-get"))
+    decision = plan(
+        chromium, is_root=os.geteuid() == 0, apt_get=shutil.which("apt-get"), pdftoppm=shutil.which("pdftoppm")
+    )
     if isinstance(decision, Present):
         return 0
     if isinstance(decision, InstallByHand):
         print(
-            f"The browser tests need Chromium and {chromium} is missing. Run:\n    {decision.command}", file=sys.stderr
+            f"The browser tests need Chromium ({chromium}) and pdftoppm; one is missing. Run:\n    {decision.command}",
+            file=sys.stderr,
         )
         return 1
     for command in decision.commands:

@@ -215,7 +215,7 @@
       report: "Download je rapport (PDF)",
       gpSummary: "Download de samenvatting voor je huisarts (PDF)",
       urgentGpSummary: "Neem deze samenvatting mee naar je huisarts: er staat op welke klachten je aangaf.",
-      documentsHelp: "Deze downloadknoppen werken een uur. In de e-mail met je uitslag staan links die langer werken."
+      documentsHelp: "Downloaden kan hier een uur lang. In de e-mail met je uitslag staan links die langer werken."
     }
   };
 

@@ -28,13 +28,19 @@ def test_root_with_apt_installs_chromium_and_its_fonts_after_an_update():
     update, install = decision.commands
     assert update == ("apt-get", "update", "-qq")
     assert install[:3] == ("apt-get", "install", "-y")
-    assert install[-3:] == ("chromium", "fonts-liberation", "fonts-dejavu-core")
+    assert install[-4:] == ("chromium", "fonts-liberation", "fonts-dejavu-core", "poppler-utils")
+
+
+def test_a_present_browser_without_pdftoppm_installs_both(tmp_path):
+    browser = tmp_path / "chromium"
+    browser.touch()
+    assert isinstance(plan(browser, is_root=True, apt_get="/usr/bin/apt-get", pdftoppm=None), Install)
 
 
 def test_without_root_it_names_the_one_command_to_run():
     decision = plan(MISSING, is_root=False, apt_get="/usr/bin/apt-get")
     assert decision == InstallByHand(
-        "sudo sh -c 'apt-get update && apt-get install -y chromium fonts-liberation fonts-dejavu-core'"
+        "sudo sh -c 'apt-get update && apt-get install -y chromium fonts-liberation fonts-dejavu-core poppler-utils'"
     )
 
 
@@ -69,7 +75,8 @@ def test_the_command_line_installs_or_stops_as_this_machine_allows(tmp_path):
         assert result.returncode == 0, result.stderr
         assert result.stderr.splitlines() == [
             "+ apt-get update -qq",
-            "+ apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core",
+            "+ apt-get install -y -qq --no-install-recommends "
+            "chromium fonts-liberation fonts-dejavu-core poppler-utils",
         ]
     else:
         assert result.returncode == 1
