@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
+from pijnreset.models.items import AccessAction
 from pijnreset.models.requests import FORGING_CHARACTERS, EmailAddress, RequestModel
 from pijnreset.models.result import DomainScore, RedFlag, Triage
 
@@ -331,9 +332,7 @@ class ExportResponse(BaseModel):
     access_log: list[AccessEntry]
 
 
-AuditAction = Literal[
-    "view", "lookup", "note", "handled", "export_person", "export_leads_csv", "export_intakes_csv", "erase"
-]
+AuditAction = AccessAction
 
 
 class AccessEntry(BaseModel):
