@@ -163,3 +163,17 @@ def test_the_result_email_links_to_the_pdfs_as_triage_allows(api, pollers, outbo
     assert ("vandaag nog contact op met je huisarts" in page) is urgent
     if not urgent:
         assert "Je Pijntest-rapport" in _pages(api.get(links["/pijntest/rapport"]))[0]
+
+
+def test_a_test_taken_with_a_questionnaire_no_longer_shipped_still_has_its_pdf(api, questionnaire, table_items):
+    submission_id, _ = _submitted(api, questionnaire)
+    (stored,) = [item for item in table_items() if item.get("entity") == "submission"]
+    boto3.client("dynamodb", region_name=REGION).update_item(
+        TableName=os.environ["TABLE_NAME"],
+        Key={"pk": {"S": stored["pk"]}, "sk": {"S": stored["sk"]}},
+        UpdateExpression="SET #result.versions.questionnaire = :gone",
+        ExpressionAttributeNames={"#result": "result"},
+        ExpressionAttributeValues={":gone": {"S": "pijntest-v0"}},
+    )
+    (page,) = _pages(api.get(f"/pijntest/huisarts?token={_token('gp_summary', submission_id)}"))
+    assert "Vragenlijst pijntest-v0" in page

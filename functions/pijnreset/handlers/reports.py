@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from pijnreset.api.pages import claims_from_query, html_page, page_resolver, page_responses, pdf_document
-from pijnreset.content.loader import default_templates_dir, load_content
+from pijnreset.content.loader import ContentError, default_templates_dir, load_content
 from pijnreset.content.pages import pages
 from pijnreset.dal.submissions import Submissions
 from pijnreset.dal.token_keys import TokenKeys
@@ -20,7 +20,6 @@ from pijnreset.entry import html_pages
 from pijnreset.logic.pdf_reports import Kind, render
 from pijnreset.logic.tokens import DOCUMENT_PATHS, Purpose
 from pijnreset.models.result import PijntestResult
-from pijnreset.observability import count
 from pijnreset.settings import ReportSettings
 
 settings = ReportSettings.from_env()
@@ -41,16 +40,17 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
     claims = claims_from_query(app, keys.all(), purpose, expired_page="document_link_expired")
     stored = submissions.find(claims.lead_id, claims.ref or "", datetime.now(UTC)) if claims.ref else None
     if stored is None:
-        count("DocumentGone")
         return html_page(views, 410, "document_gone")
     result = PijntestResult.model_validate(stored["result"])
     if result.triage == "urgent":
         kind, filename = "huisarts", "pijntest-huisarts.pdf"  # the only PDF after an urgent result
-    content = load_content(result.versions.questionnaire)
+    try:  # the questionnaire the test was taken with names its answers; the current one if it is gone
+        content = load_content(result.versions.questionnaire)
+    except ContentError:
+        content = load_content(settings.questionnaire_version)
     created = datetime.fromisoformat(str(stored["created_at"]))
-    body = render(kind, result, stored["answers"], content.questionnaire, created, templates)
-    count(f"DocumentRendered_{kind}")
-    return pdf_document(body, filename)
+    # No metric of its own: the API's access log has every route's statuses, and a count of PDFs is business.
+    return pdf_document(render(kind, result, stored["answers"], content.questionnaire, created, templates), filename)
 
 
 @app.get(
