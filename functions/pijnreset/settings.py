@@ -251,3 +251,7 @@ class CoachPool(_Environment):
 
 class CoachSessionSettings(FunctionSettings, CoachPool):
     pass
+
+
+class CoachAppSettings(FunctionSettings):
+    """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
