@@ -224,6 +224,10 @@ class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, 
     pass
 
 
+class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
+    pass
+
+
 class OutboxRelaySettings(FunctionSettings, Table, Queue):
     pass
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from pijnreset.content.loader import Content
 from pijnreset.logic.scoring import urgent_advice
-from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
+from pijnreset.logic.tokens import DOCUMENT_PATHS, LINK_VALIDITY_SECONDS, Purpose
 from pijnreset.models.email import Envelope, JobData, SenderIdentity
 from pijnreset.models.email_errors import JobNotRenderable
 from pijnreset.timestamps import for_people
@@ -23,6 +23,7 @@ _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
     "unsubscribe": "/unsubscribe",
     "erase": "/privacy/erase/confirm",
+    **DOCUMENT_PATHS,
 }
 
 
@@ -84,6 +85,13 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
     if data.lead is None or data.submission is None:
         raise JobNotRenderable("lead or submission gone")
     result = data.submission["result"]
+    lead_id, submission_id = data.lead["lead_id"], data.submission["submission_id"]
+    # The PDFs of this test; after an urgent result only the GP summary (it leads with the GP-today advice).
+    documents = {
+        purpose: sending.links.action_url(purpose, lead_id, sending.now, ref=submission_id)
+        for purpose in DOCUMENT_PATHS
+        if purpose == "gp_summary" or result["triage"] != "urgent"
+    }
     return _to_lead(
         data,
         sending,
@@ -91,6 +99,8 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
         name=data.submission.get("name", ""),
         result=result,
         intake_url=sending.links.intake_url,
+        report_url=documents.get("report"),
+        gp_summary_url=documents["gp_summary"],
     )
 
 
