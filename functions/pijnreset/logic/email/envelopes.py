@@ -17,7 +17,7 @@ from pijnreset.logic.scoring import urgent_advice
 from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
 from pijnreset.models.email import Envelope, JobData, SenderIdentity
 from pijnreset.models.email_errors import JobNotRenderable
-from pijnreset.timestamps import for_people
+from pijnreset.timestamps import COACH_TIME_ZONE, for_people, moment
 
 _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
@@ -190,6 +190,23 @@ def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
         "preferred_moments": intake.get("preferred_moments", []),
         "message": intake.get("message"),
         "requested_at": for_people(intake["created_at"]),
+        "slot": _slot_view(intake),
+        "gp_acknowledged": bool(intake.get("gp_acknowledged")),
+    }
+
+
+def _slot_view(intake: dict[str, Any]) -> dict[str, Any] | None:
+    """The booked slot's parts in the coach's time zone; the templates name the day and month in Dutch."""
+    if not intake.get("slot_start") or intake.get("booking_status") != "booked":
+        return None
+    start, end = (moment(intake[name]).astimezone(COACH_TIME_ZONE) for name in ("slot_start", "slot_end"))
+    return {
+        "weekday": start.weekday(),
+        "day": start.day,
+        "month": start.month,
+        "year": start.year,
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
     }
 
 
