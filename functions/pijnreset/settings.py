@@ -127,6 +127,12 @@ class BookingAvailability(_Environment):
     booking_availability_version: str = Field(pattern=r"^([a-z0-9][a-z0-9.-]*)?$", max_length=64)
 
 
+class VideoRoom(_Environment):
+    """The coach's video room (a fixed meeting link), the location of a booked video intake; empty: none."""
+
+    video_room_url: str = Field(pattern=r"^(https://[^\s]+)?$", max_length=500)
+
+
 class SenderName(_Environment):
     """The display name of every email's From header, and the brand on the pages behind email links."""
 
@@ -237,7 +243,16 @@ class OutboxRelaySettings(FunctionSettings, Table, Queue):
 
 
 class EmailSenderSettings(
-    FunctionSettings, Table, Queue, Tokens, Questionnaire, Sender, SesConfigurationSet, SendRate, BackupRecovery
+    FunctionSettings,
+    Table,
+    Queue,
+    Tokens,
+    Questionnaire,
+    Sender,
+    SesConfigurationSet,
+    SendRate,
+    BackupRecovery,
+    VideoRoom,
 ):
     pass
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import boto3
+import icalendar
 import pytest
 
 from infra.template import REGION
@@ -186,3 +187,42 @@ def test_both_emails_name_the_booked_time_in_dutch_and_the_coach_sees_the_gp_ack
         words = _words(part)
         assert f"Geboekt: {when}" in words or f"GEBOEKT: {when}" in words
         assert "bevestigd met de huisarts te gaan overleggen" in words
+
+
+def test_both_emails_carry_one_invitation_that_icalendar_reads_without_health_data(api, pollers, outbox, questionnaire):
+    see_gp = submission(questionnaire, item_value=2, safety_yes=("gp_weight_loss",))
+    assert api.post("/pijntest", json_body=see_gp).status == 201
+    pollers.drain()
+    slot = _slots(api)[0]
+    body = _booking(slot, gp_acknowledged=True, preferred_contact="phone")
+    assert api.post("/intake", json_body=body).status == 202
+    pollers.drain()
+    emails = [email for email in outbox() if "intake" in email["subject"].lower()]
+    assert len(emails) == 2
+    uids = set()
+    for email in emails:
+        (attachment,) = email["attachments"]
+        assert attachment["filename"] == "intake.ics"
+        assert attachment["content_type"] == "text/calendar; method=REQUEST"
+        calendar = icalendar.Calendar.from_ical(attachment["content"])
+        assert calendar["METHOD"] == "REQUEST"
+        (event,) = calendar.walk("VEVENT")
+        (zone,) = calendar.walk("VTIMEZONE")
+        assert zone["TZID"] == "Europe/Amsterdam"
+        assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
+        assert event.decoded("DTSTART") == datetime.fromisoformat(slot["start"])
+        assert event.decoded("DTEND") == datetime.fromisoformat(slot["end"])
+        assert str(event["LOCATION"]) == "Telefonisch: de coach belt +31612345678"
+        assert str(event["ORGANIZER"]) == f"mailto:{COACH}"
+        assert str(event["ATTENDEE"]) == "mailto:anna.de.vries@example.nl"
+        uids.add(str(event["UID"]))
+        text = attachment["content"].lower()
+        for health in ("pijntest", "huisarts", "gewicht", "rugpijn", "twee jaar"):
+            assert health not in text, health
+    assert uids == {f"intake-{body['request_id']}@pijnresetcoach.nl"}, "one appointment, one UID in both"
+
+
+def test_a_call_back_intake_carries_no_invitation(api, pollers, outbox):
+    assert api.post("/intake", json_body=intake_request()).status == 202
+    pollers.drain()
+    assert [email["attachments"] for email in outbox()] == [[], []]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pijnreset.content.loader import ContentError, default_templates_dir, read_model
+from pijnreset.timestamps import COACH_TIME_ZONE
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -70,6 +71,8 @@ class Availability(_Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
+        if value != COACH_TIME_ZONE.key:  # the emails, invitations and the funnel's days all read the coach's
+            raise ValueError(f"the coach's time zone is {COACH_TIME_ZONE.key}, not {value!r}")
         return value
 
     @field_validator("hours")
@@ -101,3 +104,24 @@ def _load(version: str, templates_dir: Path) -> Availability:
     if availability.version != version:
         raise ContentError(f"{path}: the file name must equal its version ({availability.version!r})")
     return availability
+
+
+class InvitationTexts(_Strict):
+    """The words of the calendar invitation (templates/booking/invitation.yaml)."""
+
+    version: str
+    summary: str = Field(min_length=1, max_length=120)
+    coach_summary: str = Field(min_length=1, max_length=120, pattern=r"\{name\}")
+    description: str = Field(min_length=1, max_length=1000)
+    coach_description: str = Field(min_length=1, max_length=1000)
+    phone_location: str = Field(pattern=r"\{phone\}")
+    video_location: str = Field(pattern=r"\{url\}")
+
+
+def invitation_texts(templates_dir: Path | None = None) -> InvitationTexts:
+    return _texts(templates_dir or default_templates_dir())
+
+
+@cache
+def _texts(templates_dir: Path) -> InvitationTexts:
+    return read_model(templates_dir / "booking" / "invitation.yaml", InvitationTexts)
