@@ -26,6 +26,7 @@ def test_every_route_of_the_template_is_documented(spec):
         ("POST", "/pijntest"),
         ("POST", "/pijntest/started"),
         ("POST", "/intake"),
+        ("GET", "/booking/slots"),
         ("GET", "/confirm"),
         ("POST", "/confirm"),
         ("GET", "/unsubscribe"),
