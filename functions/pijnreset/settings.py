@@ -251,3 +251,7 @@ class CoachPool(_Environment):
 
 class CoachSessionSettings(FunctionSettings, CoachPool):
     pass
+
+
+class CoachReportSettings(FunctionSettings, Table):
+    pass

@@ -38,6 +38,8 @@ def test_every_route_of_the_template_is_documented(spec):
         ("POST", "/coach/session/refresh"),
         ("POST", "/coach/session/signout"),
         ("GET", "/coach/api/me"),
+        ("GET", "/coach/api/funnel"),
+        ("GET", "/coach/api/funnel.csv"),
     }
 
 
