@@ -282,3 +282,5 @@ class CoachSessionSettings(FunctionSettings, CoachPool):
 
 class CoachAppSettings(FunctionSettings):
     """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
+class CoachReportSettings(FunctionSettings, Table):
+    pass
