@@ -69,3 +69,22 @@ def run_schedule(pollers):
         return pollers.run_schedules(datetime.now(UTC) + timedelta(days=days))
 
     return run
+
+
+@pytest.fixture
+def log_lines(monkeypatch):
+    """The functions' JSON log lines since the test began, those with ``message`` when given (the logger's
+    handler keeps the stream it was made with, so it is pointed at a buffer here)."""
+    import io
+    import json
+
+    from pijnreset.observability import logger
+
+    written = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", written)
+
+    def read(message: str | None = None) -> list[dict]:
+        lines = [json.loads(line) for line in written.getvalue().splitlines() if line.startswith("{")]
+        return [line for line in lines if message is None or line.get("message") == message]
+
+    return read

@@ -15,7 +15,7 @@ from pijnreset.logic.funnel import plan_count
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, plan_intake
 from pijnreset.models.api import ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import IntakeSettings
 
 settings = IntakeSettings.from_env()
@@ -49,10 +49,9 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     recorded = table.record_intake(new, door.caps(app, new.email, INTAKE_EMAIL_KINDS, now), funnel)
     outcome = settled(recorded, "request_id", "IntakeConflict")
     if isinstance(outcome, Recorded):
-        count("IntakeRequested")
         logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact})
     else:
-        count("IntakeReplayed")
+        logger.info("intake replayed")
     return json_response(202, outcome.body)
 
 

@@ -20,7 +20,7 @@ from pijnreset.dal.email_queue import EmailQueue
 from pijnreset.dal.table import PROFILE
 from pijnreset.entry import FIRST_STREAM_RECORD, event_entry
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import OutboxRelaySettings
 
 settings = OutboxRelaySettings.from_env()
@@ -43,17 +43,15 @@ def relay(record: DynamoDBRecord) -> None:
         return
     pk, sk = keys
     if pk.startswith("LEAD#") and sk == PROFILE:
-        count("LeadCreated")  # the dashboard's funnel
-        return
+        return  # a new lead: the funnel's to count (dal/funnel.py), no CloudWatch metric
     if not sk.startswith("EMAIL#"):
         return
     if keys not in _statuses:  # not in this invocation's read (it failed part-way): read it now
         _statuses.update(jobs.statuses([keys]))
     if _statuses.get(keys) != "pending":
-        count("EmailJobNotRelayed")  # erased or handled
+        logger.info("email job not relayed", extra={"status": _statuses.get(keys)})  # erased or handled
         return
     queue.enqueue(JobMessage(pk=pk, sk=sk))
-    count("EmailJobRelayed")
 
 
 @event_entry(FIRST_STREAM_RECORD)
