@@ -282,5 +282,7 @@ class CoachSessionSettings(FunctionSettings, CoachPool):
 
 class CoachAppSettings(FunctionSettings):
     """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
+
+
 class CoachReportSettings(FunctionSettings, Table):
     pass

@@ -25,7 +25,7 @@ from pijnreset.logic.funnel import plan_count
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, intake_slot, plan_intake
 from pijnreset.models.api import BookingSlotsResponse, ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import IntakeSettings
 
 settings = IntakeSettings.from_env()
@@ -81,10 +81,9 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     recorded = table.record_intake(new, door.caps(app, new.email, INTAKE_EMAIL_KINDS, now), funnel)
     outcome = settled(recorded, "request_id", "IntakeConflict")
     if isinstance(outcome, Recorded):
-        count("IntakeBooked" if slot else "IntakeRequested")
         logger.info("intake recorded", extra={"preferred_contact": new.preferred_contact, "booked": bool(slot)})
     else:
-        count("IntakeReplayed")
+        logger.info("intake replayed")
     return json_response(202, outcome.body)
 
 

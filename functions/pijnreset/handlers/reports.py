@@ -20,7 +20,7 @@ from pijnreset.entry import html_pages
 from pijnreset.logic.pdf_reports import Kind, render
 from pijnreset.logic.tokens import DOCUMENT_PATHS, Purpose
 from pijnreset.models.result import PijntestResult
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import ReportSettings
 
 settings = ReportSettings.from_env()
@@ -41,7 +41,7 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
     claims = claims_from_query(app, keys.all(), purpose, expired_page="document_link_expired")
     stored = submissions.find(claims.lead_id, claims.ref or "", datetime.now(UTC)) if claims.ref else None
     if stored is None:
-        count("DocumentGone")
+        logger.info("document gone")
         return html_page(views, 410, "document_gone")
     result = PijntestResult.model_validate(stored["result"])
     if result.triage == "urgent":
@@ -49,7 +49,7 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
     content = load_content(result.versions.questionnaire)
     created = datetime.fromisoformat(str(stored["created_at"]))
     body = render(kind, result, stored["answers"], content.questionnaire, created, templates)
-    count(f"DocumentRendered_{kind}")
+    logger.info("document rendered", extra={"kind": kind})
     return pdf_document(body, filename)
 
 
