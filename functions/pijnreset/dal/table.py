@@ -17,6 +17,9 @@ One DynamoDB table holds every item of every lead (see template.yaml for the tab
   pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
   pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
   pk = CAP#...                                                            the caps' counters (logic/caps.py)
+  pk = LEAD#<lead_id>         sk = NOTE#<created_at>#<note_id>            a note of the coach (erased with the lead)
+  pk = ACCESS#<lead_id>       sk = <at>#<event_id>                        the access log: who did what with whom
+  pk = ACCESS#EXPORTS         sk = <at>#<event_id>                        the access log of a CSV export of many
 Everything of one person shares one partition, so export and erasure are one Query; a replay record
 sits under the client's id so that a retry is recognised whatever address it carries.
 
@@ -25,6 +28,10 @@ The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work th
 one per hour bucket of the look-back window), open intakes (gsi1pk = INTAKE#open, gsi1sk =
 <created_at>#<request_id>; marking one handled removes both) and erasure markers (gsi1pk = ERASURES, gsi1sk =
 <erased_at>#<lead_id>), which `pijnreset reapply-erasures` reads after a restore.
+
+The sparse month index gsi2 (gsi2pk = <KIND>#<yyyy-mm>, gsi2sk = <created_at>#<id>; the UTC month of the
+creation) lists what the coach's dashboard pages through by date, newest first: leads (LEADS, set only when a
+lead is created), intakes (INTAKES) and access-log items (ACCESS). A page is one Query per month searched.
 
 Imports of logic that remain in the data layer, each a domain decision or a DTO the layer is given:
   dal/leads_table.py   NewSubmission, NewIntake, ConsentProof (the planned writes; types only) and
@@ -57,6 +64,13 @@ if TYPE_CHECKING:  # the due work and the sender build follow-up keys without lo
     from pijnreset.content.followups import FollowupSequence
 
 INDEX = "gsi1"
+MONTH_INDEX = "gsi2"
+LEADS_MONTH = "LEADS"
+INTAKES_MONTH = "INTAKES"
+ACCESS_MONTH = "ACCESS"
+ACCESS_PREFIX = "ACCESS#"
+ACCESS_EXPORTS = "EXPORTS"
+NOTE_PREFIX = "NOTE#"
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
 MARKER = "MARKER"
@@ -127,6 +141,32 @@ def intake_sk(created_at: str, request_id: str) -> str:
 def open_intake_keys(created_at: str, request_id: str) -> dict[str, str]:
     """The gsi1 attributes that list an intake as open."""
     return {"gsi1pk": OPEN_INTAKES, "gsi1sk": f"{created_at}#{request_id}"}
+
+
+def note_sk(created_at: str, note_id: str) -> str:
+    return f"{NOTE_PREFIX}{created_at}#{note_id}"
+
+
+def access_pk(lead_id: str | None) -> str:
+    """The access log's partition of a person (by their hash), or of the CSV exports of many."""
+    return ACCESS_PREFIX + (lead_id or ACCESS_EXPORTS)
+
+
+def access_key(lead_id: str | None, at: str, event_id: str) -> Key:
+    return key(access_pk(lead_id), f"{at}#{event_id}")
+
+
+# The month index
+
+
+def month_of(at: str) -> str:
+    """The month bucket of a stored ISO time: 2026-12-02T17:05:00.000Z -> 2026-12."""
+    return at[:7]
+
+
+def month_keys(kind: str, created_at: str, item_id: str) -> dict[str, str]:
+    """The gsi2 attributes that list an item in its creation month."""
+    return {"gsi2pk": f"{kind}#{month_of(created_at)}", "gsi2sk": f"{created_at}#{item_id}"}
 
 
 def consent_sk(purpose: str, given_at: str, reference: str) -> str:
