@@ -68,7 +68,8 @@ def send_digest(now: datetime) -> dict[str, Any]:
         return {"sent": 0, "week": weeks.label}
     try:
         last, before = _week(weeks.last_from, weeks.last_to), _week(weeks.before_from, weeks.before_to)
-        view = digest_view(weeks, last, before, words.steps, sources.open_intakes(now), sources.dead_letters())
+        open_now = sources.open_intakes(datetime.now(UTC))  # open now, whichever week the run is for
+        view = digest_view(weeks, last, before, words.steps, open_now, sources.dead_letters())
         links = EmailLinks(settings.landing_page_url, settings.public_api_url, _no_links)
         envelope = builder_for(KIND)(
             JobData(job={"kind": KIND, "digest": view}, lead=None), Sending(content, links, identity, now)
