@@ -6,7 +6,9 @@ spent proof of work, the caps' counters) or recognises a replay. Keys and item s
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
@@ -14,7 +16,7 @@ import boto3
 from pijnreset.dal.caps import CapState, counter_update, learn, with_caps
 from pijnreset.dal.errors import KeptConflicting
 from pijnreset.dal.funnel import LEAD_COUNTER, OPTIN_COUNTER, counter_of, overflowed, with_funnel
-from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused
+from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused, SlotTaken
 from pijnreset.dal.table import (
     PROFILE,
     consent_item,
@@ -25,6 +27,8 @@ from pijnreset.dal.table import (
     key,
     lead_pk,
     open_intake_keys,
+    profile_key,
+    slot_key,
     submission_replay_key,
     submission_sk,
     to_item,
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     # email-validator); this module only reads their fields.
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from pijnreset.logic.booking import Slot
     from pijnreset.logic.caps import CapPlan, Counter
     from pijnreset.logic.forms import ConsentProof
     from pijnreset.logic.funnel import FunnelCount
@@ -47,6 +52,7 @@ if TYPE_CHECKING:
 
     _New = TypeVar("_New", NewSubmission, NewIntake)
 
+SLOT_KEPT = timedelta(days=7)  # a booked slot's item is kept this long past the slot's end
 # Up to 3 for a conflicting or renewed write, one more for a request over a cap (dal/caps.py).
 _TRANSACTION_ATTEMPTS = 4
 
@@ -66,8 +72,23 @@ class LeadsTable:
     def record_intake(
         self, new: NewIntake, caps: CapPlan | None = None, funnel: FunnelCount | None = None
     ) -> FormOutcome:
-        """Writes the intake, its consent proof, both email jobs and the lead's follow-up stop in ONE call."""
-        return self._write_once(self._intake_transaction, intake_replay_key(new.request_id), new, caps, funnel)
+        """Writes the intake, its consent proof, both email jobs, the lead's follow-up stop and, when it books
+        one, its slot in ONE call; SlotTaken when another request booked that slot first."""
+        slot = slot_key(new.slot.start) if new.slot else None
+        return self._write_once(self._intake_transaction, intake_replay_key(new.request_id), new, caps, funnel, slot)
+
+    def booking_triage(self, lead_id: str) -> tuple[str | None, bool]:
+        """The lead's latest triage and whether the coach flagged it urgent (None, False: no live lead)."""
+        response = self._client.get_item(
+            TableName=self.table_name,
+            Key=to_item(profile_key(lead_id)),
+            ConsistentRead=True,
+            ProjectionExpression="latest_triage, urgent_flag_at, expires_at",
+        )
+        lead = from_item(response["Item"]) if "Item" in response else None
+        if lead is None or int(lead.get("expires_at", 0)) <= time.time():
+            return None, False
+        return lead.get("latest_triage"), bool(lead.get("urgent_flag_at"))
 
     def record_started(self, funnel: FunnelCount, client_counter: Counter | None) -> bool:
         """Counts a started Pijntest (and the client against its bound) in ONE call; False when the client is
@@ -96,6 +117,7 @@ class LeadsTable:
         new: _New,
         caps: CapPlan | None = None,
         funnel: FunnelCount | None = None,
+        exclusive: Key | None = None,
     ) -> FormOutcome:
         """Writes ``transaction(new, renew_lead, counter)``, whose first item is the replay record of the client's
         id and whose second is the lead, or recognises a replay.
@@ -113,6 +135,9 @@ class LeadsTable:
         ``funnel``: what the request adds to the funnel's counts (dal/funnel.py); under OTHER once the day's
         registry of sources is full. A replay cancels the whole transaction, so it never counts twice. The
         lead stores the sort key of the counter (``counter``), for the steps counted later (dal/funnel.py).
+
+        ``exclusive``: the key of an item of the transaction that only one request can ever create (a booked
+        slot); its failed condition is SlotTaken, after the replay (a retry of the winner is its replay).
         """
         renew_lead = False
         state = CapState()
@@ -134,6 +159,9 @@ class LeadsTable:
                 used_at = _index_of(sent, used_challenge_key(new.challenge.challenge))
                 if used_at < len(codes) and codes[used_at] == "ConditionalCheckFailed":
                     return Reused()
+                taken_at = _index_of(sent, exclusive) if exclusive else len(codes)
+                if taken_at < len(codes) and codes[taken_at] == "ConditionalCheckFailed":
+                    return SlotTaken()
                 verdict = learn([dict(reason) for reason in reasons], capped, caps, state) if capped and caps else None
                 if verdict == "limited":
                     return Limited(caps.retry_after if caps else 1)
@@ -298,12 +326,14 @@ class LeadsTable:
                 "preferred_moments": new.preferred_moments,
                 "message": new.message,
                 "submission_id": new.submission_id,
+                **_booking_attributes(new),
                 "created_at": created,
                 "expires_at": new.expires_at,
                 # Open: in the sparse index until the coach marks it handled.
                 **open_intake_keys(created, new.request_id),
             }
         )
+        booked = [self._slot_put(new, new.slot, stored_sk, created)] if new.slot else []
         # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
         refs = {"intake_sk": stored_sk, "with_latest_submission": True}
         return [
@@ -320,12 +350,31 @@ class LeadsTable:
                 counter=counter,
             ),
             intake,
+            *booked,
             self._consent_put(
                 new.lead_id, new.consent, created, new.request_id, {"channel": "intake", **ids}, new.consent_expires_at
             ),
             *self._email_jobs(new, list(intake_email_kinds()), new.request_id, refs),
             self._used_challenge(new),
         ]
+
+    def _slot_put(self, new: NewIntake, slot: Slot, intake_sk: str, created: str) -> dict[str, Any]:
+        """The booked slot: one item per slot start, created only if none exists (the one booking that wins).
+        No PII: the lead's id (a hash) and the intake's key, to find the booking from the slot. Kept a week past
+        the slot's end, the TTL-live rule makes an expired one free again."""
+        return self._new_put(
+            {
+                **slot_key(slot.start),
+                "entity": "booking_slot",
+                "lead_id": new.lead_id,
+                "request_id": new.request_id,
+                "intake_sk": intake_sk,
+                "slot_start": iso(slot.start),
+                "slot_end": iso(slot.end),
+                "created_at": created,
+                "expires_at": int((slot.end + SLOT_KEPT).timestamp()),
+            }
+        )
 
     def _used_challenge(self, new: NewSubmission | NewIntake) -> dict[str, Any]:
         return self._new_put(used_challenge_item(new.challenge.challenge, new.challenge.expires_at))
@@ -381,6 +430,18 @@ class LeadsTable:
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
         }
+
+
+def _booking_attributes(new: NewIntake) -> dict[str, Any]:
+    """What the intake itself says of its booking (nothing when it books none)."""
+    if new.slot is None:
+        return {}
+    return {
+        "slot_start": iso(new.slot.start),
+        "slot_end": iso(new.slot.end),
+        "booking_status": "booked",
+        "gp_acknowledged": new.gp_acknowledged,
+    }
 
 
 def _index_of(items: list[dict[str, Any]], wanted_key: Key) -> int:

@@ -23,7 +23,7 @@ from pijnreset.dal.funnel import FunnelCounters
 from pijnreset.dal.table import PROFILE
 from pijnreset.entry import FIRST_STREAM_RECORD, event_entry
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import OutboxRelaySettings
 
 settings = OutboxRelaySettings.from_env()
@@ -47,18 +47,16 @@ def relay(record: DynamoDBRecord) -> None:
         return
     pk, sk = keys
     if pk.startswith("LEAD#") and sk == PROFILE:
-        funnel.count_new_lead(pk, datetime.now(UTC))
-        count("LeadCreated")  # the dashboard's funnel
+        funnel.count_new_lead(pk, datetime.now(UTC))  # the funnel counts in the table, no CloudWatch metric
         return
     if not sk.startswith("EMAIL#"):
         return
     if keys not in _statuses:  # not in this invocation's read (it failed part-way): read it now
         _statuses.update(jobs.statuses([keys]))
     if _statuses.get(keys) != "pending":
-        count("EmailJobNotRelayed")  # erased or handled
+        logger.info("email job not relayed", extra={"status": _statuses.get(keys)})  # erased or handled
         return
     queue.enqueue(JobMessage(pk=pk, sk=sk))
-    count("EmailJobRelayed")
 
 
 @event_entry(FIRST_STREAM_RECORD)
