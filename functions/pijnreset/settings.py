@@ -286,3 +286,15 @@ class CoachAppSettings(FunctionSettings):
 
 class CoachReportSettings(FunctionSettings, Table):
     pass
+
+
+class DeadLetterQueues(_Environment):
+    """The queues where failed work waits: the weekly digest reports how much."""
+
+    email_dead_letter_queue_url: str = Field(min_length=1)
+    relay_dead_letter_queue_url: str = Field(min_length=1)
+    async_failure_queue_url: str = Field(min_length=1)
+
+
+class WeeklyDigestSettings(FunctionSettings, Table, Questionnaire, Sender, SesConfigurationSet, DeadLetterQueues):
+    pass
