@@ -13,6 +13,7 @@ import icalendar
 import pytest
 
 from infra.template import REGION
+from tests.support.links import action_links
 from tests.support.payloads import changed, intake_request, submission
 
 
@@ -226,3 +227,57 @@ def test_a_call_back_intake_carries_no_invitation(api, pollers, outbox):
     assert api.post("/intake", json_body=intake_request()).status == 202
     pollers.drain()
     assert [email["attachments"] for email in outbox()] == [[], []]
+
+
+def _booked_with_emails(api, pollers, outbox):
+    slot = _slots(api)[0]
+    body = _booking(slot)
+    assert api.post("/intake", json_body=body).status == 202
+    pollers.drain()
+    confirmation = next(email for email in outbox() if email["to"] != COACH)
+    return slot, body, confirmation
+
+
+def test_the_cancel_link_shows_a_page_on_get_and_only_the_post_cancels(api, pollers, outbox, table_items):
+    slot, body, confirmation = _booked_with_emails(api, pollers, outbox)
+    link = action_links(confirmation)["/booking/cancel"]
+
+    page = api.get(link)
+    assert page.status == 200
+    assert "zeg mijn intakegesprek af" in page.text.lower()
+    assert len(_slot_items()) == 1, "a link scanner's GET changes nothing"
+
+    sent_before = len(outbox())
+    done = api.post(link)
+    assert done.status == 200
+    assert "afgezegd" in done.text
+    assert _slot_items() == []
+    assert slot["start"] in [s["start"] for s in _slots(api)], "the slot is free again"
+    (intake,) = [i for i in table_items() if i["entity"] == "intake"]
+    assert (intake["booking_status"], intake["booking_sequence"]) == ("cancelled", 1)
+
+    pollers.drain()
+    cancels = outbox()[: len(outbox()) - sent_before]
+    assert sorted(email["to"] for email in cancels) == sorted([COACH, "Anna de Vries <anna.de.vries@example.nl>"])
+    for email in cancels:
+        (attachment,) = email["attachments"]
+        assert attachment["content_type"] == "text/calendar; method=CANCEL"
+        calendar = icalendar.Calendar.from_ical(attachment["content"])
+        (event,) = calendar.walk("VEVENT")
+        assert calendar["METHOD"] == "CANCEL"
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert str(event["UID"]) == f"intake-{body['request_id']}@pijnresetcoach.nl"
+        assert int(event["SEQUENCE"]) == 1
+        assert event.decoded("DTSTART") == datetime.fromisoformat(slot["start"])
+
+    again = api.post(link)
+    assert again.status == 409
+    assert _slot_items() == []
+
+
+def test_a_forged_or_other_purpose_cancel_link_changes_nothing(api, pollers, outbox):
+    _, _, confirmation = _booked_with_emails(api, pollers, outbox)
+    link = action_links(confirmation)["/booking/cancel"]
+    assert api.post(link[:-3] + "abc").status == 400
+    assert api.post("/booking/cancel?token=").status == 400
+    assert len(_slot_items()) == 1

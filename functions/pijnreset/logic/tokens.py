@@ -1,4 +1,4 @@
-"""Signed tokens for the links that act on a person: confirm, unsubscribe, erase.
+"""Signed tokens for the links that act on a person: confirm, unsubscribe, erase, cancel a booked intake.
 
 A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead, the expiry (epoch
 seconds) and, where the link acts on one request only, that request (``ref``: a confirm link names the
@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Purpose = Literal["confirm", "unsubscribe", "erase"]
-PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
+Purpose = Literal["confirm", "unsubscribe", "erase", "booking"]
+PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "booking")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _REF = re.compile(r"^[0-9a-f-]{1,64}$")
 MAX_TOKEN_LENGTH = 256
@@ -28,6 +28,7 @@ LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
     "confirm": 7 * 24 * 3600,
     "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
     "erase": 7 * 24 * 3600,
+    "booking": 100 * 24 * 3600,  # outlives the furthest slot (the availability's horizon is at most 90 days)
 }
 
 
