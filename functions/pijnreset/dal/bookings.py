@@ -101,6 +101,7 @@ class Bookings:
                     "ExpressionAttributeValues": to_item({":request": request_id}),
                 }
             },
+            *self._reminder_off(intake),
             *[
                 {
                     "Put": {
@@ -120,6 +121,23 @@ class Bookings:
                 return "not_booked"  # cancelled meanwhile by a concurrent click
             raise
         return "cancelled"
+
+    def _reminder_off(self, intake: dict[str, Any]) -> list[dict[str, Any]]:
+        """Takes the booking's reminder out of the due index (if it is still there: it may have gone out)."""
+        if not intake.get("reminder_sk"):
+            return []
+        return [
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": to_item({"pk": intake["pk"], "sk": intake["reminder_sk"]}),
+                    "UpdateExpression": "SET #status = :cancelled REMOVE gsi1pk, gsi1sk",
+                    "ConditionExpression": "attribute_exists(pk)",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": to_item({":cancelled": "cancelled"}),
+                }
+            }
+        ]
 
     def _intake(self, lead_id: str, request_id: str, now: datetime) -> dict[str, Any] | None:
         """The lead's live intake ``request_id``: one Query of the lead's intakes (a handful), never a Scan."""

@@ -263,6 +263,25 @@ def booking_cancelled_email(data: JobData, sending: Sending) -> Envelope:
     )
 
 
+def booking_reminder_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect, 24 hours before: the time, and the link to cancel. Never after a cancel: the reminder
+    of an intake that is no longer booked is skipped (an erasure leaves no intake to remind of)."""
+    _, intake = _lead_and_intake(data)
+    if intake.get("booking_status") != "booked":
+        raise JobNotRenderable("not_booked")
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant="default",
+        context={
+            "name": intake["name"],
+            "intake": _intake_view(intake),
+            "cancel_url": cancel_url(intake, sending),
+            "disclaimer": sending.content.disclaimer.model_dump(),
+        },
+    )
+
+
 def booking_cancelled_coach_email(data: JobData, sending: Sending) -> Envelope:
     """To the coach: which booked intake was cancelled, with METHOD:CANCEL for their calendar."""
     _, intake = _lead_and_intake(data)
@@ -345,6 +364,7 @@ BUILDERS: dict[str, EnvelopeBuilder] = {
     "intake_confirmation": intake_confirmation_email,
     "booking_cancelled": booking_cancelled_email,
     "booking_cancelled_coach": booking_cancelled_coach_email,
+    "booking_reminder": booking_reminder_email,
 }
 
 
