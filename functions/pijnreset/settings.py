@@ -242,6 +242,10 @@ class BookingCancelSettings(FunctionSettings, Table, Questionnaire, Tokens, Send
     pass
 
 
+class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
+    pass
+
+
 class OutboxRelaySettings(FunctionSettings, Table, Queue):
     pass
 
@@ -277,4 +281,12 @@ class CoachPool(_Environment):
 
 
 class CoachSessionSettings(FunctionSettings, CoachPool):
+    pass
+
+
+class CoachAppSettings(FunctionSettings):
+    """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
+
+
+class CoachReportSettings(FunctionSettings, Table):
     pass

@@ -343,3 +343,17 @@ def test_an_erasure_frees_the_booked_slot_and_takes_the_reminder_with_it(api, po
     assert [i for i in table_items() if i["entity"] in {"intake", "booking_reminder"}] == []
     assert _slot_items() == []
     assert slot["start"] in [s["start"] for s in _slots(api)]
+
+
+def test_a_booking_counts_booked_in_the_funnel_and_a_taken_slot_counts_nothing(api):
+    from pijnreset.dal.funnel import funnel_counts
+    from pijnreset.logic.funnel import funnel_day
+
+    slot = _slots(api)[0]
+    assert api.post("/intake", json_body=_booking(slot)).status == 202
+    assert api.post("/intake", json_body=_booking(slot)).status == 409
+    assert api.post("/intake", json_body=intake_request()).status == 202
+    today = funnel_day(datetime.now(UTC))
+    client = boto3.client("dynamodb", region_name=REGION)
+    (row,) = funnel_counts(client, os.environ["TABLE_NAME"], today, today)
+    assert (row.counts["intake_requested"], row.counts["booked"]) == (2, 1)

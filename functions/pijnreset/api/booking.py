@@ -9,7 +9,7 @@ from pijnreset.api.errors import ApiError
 from pijnreset.content.booking import Availability
 from pijnreset.logic.booking import booking_problems, free_slots, window
 from pijnreset.models.api import BookingSlotsResponse, SlotOut
-from pijnreset.observability import count
+from pijnreset.observability import logger
 
 if TYPE_CHECKING:
     from pijnreset.dal.bookings import Bookings
@@ -31,5 +31,5 @@ def refuse_by_triage(triage: str | None, urgent_flagged: bool, gp_acknowledged: 
     """The 422 of a booking that triage forbids (an urgent result) or that needs the GP acknowledgement."""
     problems = booking_problems(triage, urgent_flagged, gp_acknowledged)
     if problems:
-        count(f"BookingRefused_{problems[0].type}")
+        logger.info("booking refused", extra={"reason": problems[0].type})
         raise ApiError(422, "booking_refused", problems)

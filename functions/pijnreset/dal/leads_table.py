@@ -15,7 +15,7 @@ import boto3
 
 from pijnreset.dal.caps import CapState, counter_update, learn, with_caps
 from pijnreset.dal.errors import KeptConflicting
-from pijnreset.dal.funnel import overflowed, with_funnel
+from pijnreset.dal.funnel import LEAD_COUNTER, OPTIN_COUNTER, counter_of, overflowed, with_funnel
 from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused, SlotTaken
 from pijnreset.dal.table import (
     PROFILE,
@@ -114,15 +114,15 @@ class LeadsTable:
 
     def _write_once(
         self,
-        transaction: Callable[[_New, bool], list[dict[str, Any]]],
+        transaction: Callable[[_New, bool, str | None], list[dict[str, Any]]],
         replay: Key,
         new: _New,
         caps: CapPlan | None = None,
         funnel: FunnelCount | None = None,
         exclusive: Key | None = None,
     ) -> FormOutcome:
-        """Writes ``transaction(new, renew_lead)``, whose first item is the replay record of the client's id and
-        whose second is the lead, or recognises a replay.
+        """Writes ``transaction(new, renew_lead, counter)``, whose first item is the replay record of the client's
+        id and whose second is the lead, or recognises a replay.
 
         The replay record's condition makes a retried id fail the transaction; DynamoDB then returns the
         stored record in the same call, so a replay costs no extra read either. The lead's condition fails
@@ -135,7 +135,8 @@ class LeadsTable:
         email over its cap is left out (dal/caps.py).
 
         ``funnel``: what the request adds to the funnel's counts (dal/funnel.py); under OTHER once the day's
-        registry of sources is full. A replay cancels the whole transaction, so it never counts twice.
+        registry of sources is full. A replay cancels the whole transaction, so it never counts twice. The
+        lead stores the sort key of the counter (``counter``), for the steps counted later (dal/funnel.py).
 
         ``exclusive``: the key of an item of the transaction that only one request can ever create (a booked
         slot); its failed condition is SlotTaken, after the replay (a retry of the winner is its replay).
@@ -143,7 +144,7 @@ class LeadsTable:
         renew_lead = False
         state = CapState()
         for attempt in range(1, _TRANSACTION_ATTEMPTS + 1):
-            items = transaction(new, renew_lead)
+            items = transaction(new, renew_lead, counter_of(funnel) if funnel is not None else None)
             capped = with_caps(self.table_name, items, caps, state) if caps is not None else None
             sent, registry = with_funnel(self.table_name, capped.items if capped else items, funnel)
             try:
@@ -249,7 +250,9 @@ class LeadsTable:
             for kind in kinds
         ]
 
-    def _submission_transaction(self, new: NewSubmission, renew_lead: bool) -> list[dict[str, Any]]:
+    def _submission_transaction(
+        self, new: NewSubmission, renew_lead: bool, counter: str | None
+    ) -> list[dict[str, Any]]:
         created = iso(new.created_at)
         stored_sk = submission_sk(created, new.submission_id)
         result = new.result.model_dump(mode="json")
@@ -292,20 +295,22 @@ class LeadsTable:
                 "marketing_request_id": new.submission_id,
                 "marketing_request_name": new.name,
             }
+            if counter is not None:
+                lead[OPTIN_COUNTER] = counter
         if new.result.triage == "urgent":
             # Unverified: shown to the coach as such, and it pauses marketing email (logic/email/policy.py).
             # The verified urgent_flag_at is set only from a verified action (the coach's ``pijnreset verify``).
             lead["unverified_urgent_at"] = created
         return [
             self._replay_record(submission_replay_key(new.submission_id), "submission_request", ids, new, created),
-            self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
+            self._lead_write(new, created, lead, count="submission_count", renew=renew_lead, counter=counter),
             submission,
             *consents,
             *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
             self._used_challenge(new),
         ]
 
-    def _intake_transaction(self, new: NewIntake, renew_lead: bool) -> list[dict[str, Any]]:
+    def _intake_transaction(self, new: NewIntake, renew_lead: bool, counter: str | None) -> list[dict[str, Any]]:
         created = iso(new.created_at)
         stored_sk = intake_sk(created, new.request_id)
         ids = {"request_id": new.request_id}
@@ -343,7 +348,12 @@ class LeadsTable:
             # they stop for good: ``intake_requested_at``), at most until the intake expires. Anyone can send
             # this form with anyone's address, so the request alone must not stop them for good.
             self._lead_write(
-                new, created, {"open_intake_until": new.expires_at}, count="intake_count", renew=renew_lead
+                new,
+                created,
+                {"open_intake_until": new.expires_at},
+                count="intake_count",
+                renew=renew_lead,
+                counter=counter,
             ),
             intake,
             *booked,
@@ -396,7 +406,13 @@ class LeadsTable:
         return self._new_put(used_challenge_item(new.challenge.challenge, new.challenge.expires_at))
 
     def _lead_write(
-        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str, renew: bool
+        self,
+        new: NewSubmission | NewIntake,
+        created: str,
+        extra: dict[str, Any],
+        count: str,
+        renew: bool,
+        counter: str | None = None,
     ) -> dict[str, Any]:
         """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
 
@@ -406,6 +422,9 @@ class LeadsTable:
 
         ``renew``: the profile is past its TTL (DynamoDB deletes such items up to days later) and is replaced
         whole, on condition that it still is: a concurrent request may have renewed it meanwhile.
+
+        ``counter``: the funnel counter this request counts in; a new lead keeps it as ``LEAD_COUNTER`` (the relay
+        counts the lead there, dal/funnel.py).
         """
         now = {":now": int(new.created_at.timestamp())}
         assignments = {
@@ -419,10 +438,15 @@ class LeadsTable:
         if renew:
             profile = dict(assignments)
             item = {**key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
+            if counter is not None:
+                item[LEAD_COUNTER] = counter
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
         values = {f":{name}": value for name, value in assignments.items()}
         sets = [f"{name} = :{name}" for name in assignments]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
+        if counter is not None:
+            sets.append(f"{LEAD_COUNTER} = if_not_exists({LEAD_COUNTER}, :lead_counter)")
+            values[":lead_counter"] = counter
         return {
             "Update": {
                 "TableName": self.table_name,

@@ -126,8 +126,11 @@ def profile_key(lead_id: str) -> Key:
     return key(lead_pk(lead_id), PROFILE)
 
 
+SUBMISSION_PREFIX = "SUBMISSION#"
+
+
 def submission_sk(created_at: str, submission_id: str) -> str:
-    return f"SUBMISSION#{created_at}#{submission_id}"
+    return f"{SUBMISSION_PREFIX}{created_at}#{submission_id}"
 
 
 def latest_submission_sk(lead: Mapping[str, Any]) -> str | None:

@@ -11,7 +11,7 @@ from pijnreset.content.pages import pages
 from pijnreset.dal.bookings import Bookings
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import BookingCancelSettings
 
 settings = BookingCancelSettings.from_env()
@@ -42,10 +42,11 @@ button_page(
 def cancel() -> Any:
     claims = claims_from_query(app, keys.all(), "booking")
     if claims.ref is None:
+        logger.info("booking cancel", extra={"outcome": "no_ref"})
         return html_page(views, 409, "booking_not_cancellable")
     now = datetime.now(UTC)
     outcome = bookings.cancel(claims.lead_id, claims.ref, now, settings.retention().expires_at("email", now))
-    count(f"BookingCancel_{outcome}")
+    logger.info("booking cancel", extra={"outcome": outcome})
     if outcome == "cancelled":
         return html_page(views, 200, "booking_cancelled")
     return html_page(views, 409, "booking_not_cancellable")

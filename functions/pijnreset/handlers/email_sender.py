@@ -30,7 +30,7 @@ from pijnreset.logic.email.rules import Pacer
 from pijnreset.logic.tokens import Purpose
 from pijnreset.models.email import SenderIdentity
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count, logger
+from pijnreset.observability import ALARMED, alarm_count, logger
 from pijnreset.settings import EmailSenderSettings
 
 settings = EmailSenderSettings.from_env()
@@ -65,20 +65,13 @@ def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
     message = JobMessage.model_validate_json(record.body)
     seconds_left = lambda_context.get_remaining_time_in_millis() / 1000
     delivery = deliverer.deliver(message, seconds_left)
-    name = {
-        "sent": f"EmailSent_{delivery.kind}",
+    alarmed = {
         "sent_unmarked": "EmailSentUnmarked",  # out, but its job stays claimed: look before its claim goes stale
-        "failed": f"EmailFailed_{delivery.kind}",
-        "skipped": f"EmailSkipped_{delivery.kind}",
-        "deferred": f"EmailDeferred_{delivery.error_class}",
-        "already_done": "EmailDuplicateDelivery",
-        "gone": "EmailJobGone",
-        "waiting": "EmailWaitHop",  # every 15 minutes per waiting job: not a refusal, not a failure
-        "handed_back": "EmailHandedBack",  # batches too big for the pace and the timeout
-    }[delivery.outcome]
-    count(name)
-    if delivery.kind == "erase_request_coach" and delivery.outcome == "sent":
-        count("ErasureRequestToCoach")  # a suppressed address
+        "deferred": f"EmailDeferred_{delivery.error_class}",  # the quota or paused sending (not throttling)
+        "waiting": "EmailWaitHop",  # every 15 minutes per job waiting for the quota: not a refusal, not a failure
+    }.get(delivery.outcome)
+    if alarmed in ALARMED:
+        alarm_count(alarmed)
     logger.info(
         "email job handled", extra={"outcome": delivery.outcome, "kind": delivery.kind, "reason": delivery.reason}
     )

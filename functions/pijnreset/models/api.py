@@ -11,9 +11,19 @@ from pydantic import BaseModel, Field
 from pijnreset.models.result import PijntestResult
 
 
+class DocumentLinks(BaseModel):
+    """Signed links to this result's PDFs, as paths under the API's base URL; short-lived (``expires_at``, epoch
+    seconds): the result email carries links that last."""
+
+    report: str | None = Field(description="The visitor's report; null after an urgent result (no score).")
+    gp_summary: str = Field(description="The summary for the GP: after an urgent result the only PDF.")
+    expires_at: int
+
+
 class SubmitResponse(BaseModel):
     submission_id: UUID
     result: PijntestResult
+    documents: DocumentLinks
 
 
 class IntakeResponse(BaseModel):

@@ -16,7 +16,7 @@ from pijnreset.content.booking import InvitationTexts, invitation_texts
 from pijnreset.content.loader import Content
 from pijnreset.logic.invitations import Invitation, Method, calendar_bytes, intake_uid
 from pijnreset.logic.scoring import urgent_advice
-from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
+from pijnreset.logic.tokens import DOCUMENT_PATHS, LINK_VALIDITY_SECONDS, Purpose
 from pijnreset.models.email import Attachment, Envelope, JobData, SenderIdentity
 from pijnreset.models.email_errors import JobNotRenderable
 from pijnreset.timestamps import COACH_TIME_ZONE, for_people, moment
@@ -26,6 +26,7 @@ _ACTION_PATHS: Mapping[Purpose, str] = {
     "unsubscribe": "/unsubscribe",
     "erase": "/privacy/erase/confirm",
     "booking": "/booking/cancel",
+    **DOCUMENT_PATHS,
 }
 
 
@@ -89,6 +90,13 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
     if data.lead is None or data.submission is None:
         raise JobNotRenderable("lead or submission gone")
     result = data.submission["result"]
+    lead_id, submission_id = data.lead["lead_id"], data.submission["submission_id"]
+    # The PDFs of this test; after an urgent result only the GP summary (it leads with the GP-today advice).
+    documents = {
+        purpose: sending.links.action_url(purpose, lead_id, sending.now, ref=submission_id)
+        for purpose in DOCUMENT_PATHS
+        if purpose == "gp_summary" or result["triage"] != "urgent"
+    }
     return _to_lead(
         data,
         sending,
@@ -96,6 +104,8 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
         name=data.submission.get("name", ""),
         result=result,
         intake_url=sending.links.intake_url,
+        report_url=documents.get("report"),
+        gp_summary_url=documents["gp_summary"],
     )
 
 
