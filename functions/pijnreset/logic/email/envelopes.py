@@ -256,6 +256,16 @@ def cancel_url(intake: dict[str, Any], sending: Sending) -> str | None:
     return sending.links.action_url("booking", intake["lead_id"], sending.now, ref=intake["request_id"])
 
 
+def _to_the_booker(intake: dict[str, Any], sending: Sending, **context: Any) -> dict[str, Any]:
+    """What every email about a booking says to the one who booked it: their name, the intake, the disclaimer."""
+    return {
+        "name": intake["name"],
+        "intake": _intake_view(intake),
+        "disclaimer": sending.content.disclaimer.model_dump(),
+        **context,
+    }
+
+
 def booking_cancelled_email(data: JobData, sending: Sending) -> Envelope:
     """To the prospect: the cancellation, with METHOD:CANCEL for their calendar."""
     _, intake = _lead_and_intake(data)
@@ -263,12 +273,7 @@ def booking_cancelled_email(data: JobData, sending: Sending) -> Envelope:
         recipient_email=intake["email"],
         recipient_name=intake["name"],
         variant="default",
-        context={
-            "name": intake["name"],
-            "intake": _intake_view(intake),
-            "intake_url": sending.links.intake_url,
-            "disclaimer": sending.content.disclaimer.model_dump(),
-        },
+        context=_to_the_booker(intake, sending, intake_url=sending.links.intake_url),
         attachments=_invitation(intake, sending, for_coach=False, method="CANCEL"),
     )
 
@@ -283,12 +288,7 @@ def booking_reminder_email(data: JobData, sending: Sending) -> Envelope:
         recipient_email=intake["email"],
         recipient_name=intake["name"],
         variant="default",
-        context={
-            "name": intake["name"],
-            "intake": _intake_view(intake),
-            "cancel_url": cancel_url(intake, sending),
-            "disclaimer": sending.content.disclaimer.model_dump(),
-        },
+        context=_to_the_booker(intake, sending, cancel_url=cancel_url(intake, sending)),
     )
 
 
