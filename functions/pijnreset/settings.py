@@ -238,6 +238,10 @@ class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, 
     pass
 
 
+class BookingCancelSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, EmailRetention):
+    pass
+
+
 class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
     pass
 
