@@ -3,7 +3,6 @@ source and day; a crafted URL cannot grow them past the day's cap; read with Que
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from dataclasses import replace
@@ -11,7 +10,6 @@ from datetime import UTC, date, datetime
 
 import boto3
 import pytest
-from pijnreset.cli import main
 from pijnreset.dal.funnel import funnel_counts
 from pijnreset.logic.funnel import DISTINCT_SOURCES_PER_DAY, OTHER, funnel_day
 from pijnreset.settings import SubmitSettings
@@ -30,15 +28,6 @@ def _counts(by: str = "source") -> dict:
     today = funnel_day(datetime.now(UTC))
     rows = funnel_counts(boto3.client("dynamodb"), os.environ["TABLE_NAME"], today, today, by)  # type: ignore[arg-type]
     return {row.group: {step: n for step, n in row.counts.items() if n} for row in rows}
-
-
-@pytest.fixture
-def cli(stack):
-    def run(*args: str) -> tuple[int, str]:
-        out = io.StringIO()
-        return main(list(args), out=out), out.getvalue()
-
-    return run
 
 
 @pytest.fixture
