@@ -18,6 +18,8 @@ from pijnreset.dal.errors import KeptConflicting
 from pijnreset.dal.funnel import LEAD_COUNTER, OPTIN_COUNTER, counter_of, overflowed, with_funnel
 from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused, SlotTaken
 from pijnreset.dal.table import (
+    INTAKES_MONTH,
+    LEADS_MONTH,
     PROFILE,
     consent_item,
     due_keys,
@@ -27,6 +29,7 @@ from pijnreset.dal.table import (
     intake_sk,
     key,
     lead_pk,
+    month_keys,
     open_intake_keys,
     profile_key,
     reminder_sk,
@@ -286,6 +289,9 @@ class LeadsTable:
             "latest_submission_id": new.submission_id,
             "latest_submission_at": created,
             "latest_triage": new.result.triage,
+            "latest_category": new.result.category,
+            # Unverified, like the test's own name: what the coach's list shows until a verified name exists.
+            "latest_name": new.name,
         }
         if new.marketing_requested:
             # The one opt-in request a confirm link can confirm (its token names this submission), and the
@@ -303,7 +309,15 @@ class LeadsTable:
             lead["unverified_urgent_at"] = created
         return [
             self._replay_record(submission_replay_key(new.submission_id), "submission_request", ids, new, created),
-            self._lead_write(new, created, lead, count="submission_count", renew=renew_lead, counter=counter),
+            self._lead_write(
+                new,
+                created,
+                lead,
+                count="submission_count",
+                renew=renew_lead,
+                counter=counter,
+                first=_first_touch(new.source),
+            ),
             submission,
             *consents,
             *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
@@ -335,6 +349,7 @@ class LeadsTable:
                 "expires_at": new.expires_at,
                 # Open: in the sparse index until the coach marks it handled.
                 **open_intake_keys(created, new.request_id),
+                **month_keys(INTAKES_MONTH, created, new.request_id),
             }
         )
         booked = [self._slot_put(new, new.slot, stored_sk, created)] if new.slot else []
@@ -350,7 +365,7 @@ class LeadsTable:
             self._lead_write(
                 new,
                 created,
-                {"open_intake_until": new.expires_at},
+                {"open_intake_until": new.expires_at, "latest_name": new.name},
                 count="intake_count",
                 renew=renew_lead,
                 counter=counter,
@@ -413,6 +428,7 @@ class LeadsTable:
         count: str,
         renew: bool,
         counter: str | None = None,
+        first: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
 
@@ -425,6 +441,9 @@ class LeadsTable:
 
         ``counter``: the funnel counter this request counts in; a new lead keeps it as ``LEAD_COUNTER`` (the relay
         counts the lead there, dal/funnel.py).
+
+        Set only when the lead is created (or, for a lead from before them, at its next form): the month index's
+        keys (gsi2, newest first on the coach's list) and ``first``, the first form's source and campaign.
         """
         now = {":now": int(new.created_at.timestamp())}
         assignments = {
@@ -435,23 +454,29 @@ class LeadsTable:
             **extra,
             "expires_at": new.expires_at,
         }
+        once = {**month_keys(LEADS_MONTH, created, new.lead_id), **(first or {})}
         if renew:
             profile = dict(assignments)
-            item = {**key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
+            item = {**key(lead_pk(new.lead_id), PROFILE), **profile, **once, "created_at": created, count: 1}
             if counter is not None:
                 item[LEAD_COUNTER] = counter
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
-        values = {f":{name}": value for name, value in assignments.items()}
-        sets = [f"{name} = :{name}" for name in assignments]
+        # A None clears what an earlier form set (an urgent test has no category).
+        cleared = [name for name, value in assignments.items() if value is None]
+        kept = {name: value for name, value in assignments.items() if value is not None}
+        values = {f":{name}": value for name, value in {**kept, **once}.items()}
+        sets = [f"{name} = :{name}" for name in kept]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
+        sets += [f"{name} = if_not_exists({name}, :{name})" for name in once]
         if counter is not None:
             sets.append(f"{LEAD_COUNTER} = if_not_exists({LEAD_COUNTER}, :lead_counter)")
             values[":lead_counter"] = counter
+        remove = f" REMOVE {', '.join(cleared)}" if cleared else ""
         return {
             "Update": {
                 "TableName": self.table_name,
                 "Key": to_item(key(lead_pk(new.lead_id), PROFILE)),
-                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
+                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one{remove}",
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
@@ -478,6 +503,11 @@ def _index_of(items: list[dict[str, Any]], wanted_key: Key) -> int:
         if all(put.get(name) == value for name, value in wanted.items()):
             return index
     return len(items)
+
+
+def _first_touch(source: dict[str, Any]) -> dict[str, str]:
+    """The form's utm_source and utm_campaign, as the lead keeps them from the first form that named them."""
+    return {name: str(source[name]) for name in ("utm_source", "utm_campaign") if source.get(name)}
 
 
 def _page(source: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ logic/erasure.py), so that an erasure undone by a restore from backup can be app
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -99,12 +100,22 @@ class PersonData:
             return None
         return self._erase(lead_id, items, now)
 
-    def erase(self, lead_id: str, now: datetime) -> Erasure:
+    def erase(self, lead_id: str, now: datetime, also: Sequence[dict[str, Any]] = ()) -> Erasure:
         """Deletes every item of the person. A suppression marker stays (or is made) when they had
-        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again."""
-        return self._erase(lead_id, self.items(lead_id), now)
+        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again.
 
-    def _erase(self, lead_id: str, items: list[dict[str, Any]], now: datetime, count_lead: bool = True) -> Erasure:
+        ``also``: puts written in one transaction with the erasure marker, before anything is deleted (the
+        access log's item of the erasure, dal/access_log.py)."""
+        return self._erase(lead_id, self.items(lead_id), now, also=also)
+
+    def _erase(
+        self,
+        lead_id: str,
+        items: list[dict[str, Any]],
+        now: datetime,
+        count_lead: bool = True,
+        also: Sequence[dict[str, Any]] = (),
+    ) -> Erasure:
         """``count_lead``: a lead not yet counted in the funnel is counted first (dal/funnel.py); not when an
         erasure is applied again to a restored backup, whose lead the live table counted already."""
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
@@ -113,7 +124,11 @@ class PersonData:
         # The markers are written before anything is deleted: an erasure cut short (throttled, timed out) is
         # finished by the retry, which no longer finds the lead that says they had unsubscribed.
         erasure = erasure_marker_item(lead_id, now, erasure_marker_expires_at(now, self.backup_days))
-        self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
+        if also:
+            marker_put = {"Put": {"TableName": self.table_name, "Item": to_item(erasure)}}
+            self._client.transact_write_items(TransactItems=[marker_put, *also])  # type: ignore[list-item]
+        else:
+            self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             marker = suppression_item(lead_id, "marketing", iso(now))
             self._client.put_item(TableName=self.table_name, Item=to_item(marker))

@@ -47,6 +47,7 @@ Imports of logic that remain in the data layer, each a domain decision or a DTO 
   dal/email_jobs.py    JobData, the mail pipeline's DTO (the pipeline's own package owns it)
   dal/mailer.py        the SES timeout and SendError (the mail pipeline's)
   dal/bookings.py      Slot (an interval of logic/booking.py; the type only)
+  dal/dashboard.py     Position, a page cursor's DTO (where a page starts; logic/cursors.py checks it)
 """
 
 from __future__ import annotations
