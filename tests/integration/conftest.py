@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
+from pijnreset.cli import main
 
 from infra.aws import moto_client
 from infra.local.event_sources import event_sources
@@ -67,6 +69,17 @@ def run_schedule(pollers):
 
     def run(days: float = 0) -> list:
         return pollers.run_schedules(datetime.now(UTC) + timedelta(days=days))
+
+    return run
+
+
+@pytest.fixture
+def cli(stack):
+    """Runs ``pijnreset ARGS`` against the stack on moto; returns (exit code, what it printed)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        out = io.StringIO()
+        return main(list(args), out=out), out.getvalue()
 
     return run
 

@@ -9,24 +9,11 @@ import os
 
 import boto3
 import pytest
-from pijnreset.cli import main
 from pijnreset.dal.table import to_item
 
 from infra.template import REGION
 from tests.support.aws import beside_spent_challenges
 from tests.support.payloads import changed, intake_request, submission
-
-
-@pytest.fixture
-def cli(stack):
-    """Runs ``pijnreset ARGS``; returns (exit code, what it printed)."""
-
-    def run(*args: str) -> tuple[int, str]:
-        out = io.StringIO()
-        code = main(list(args), out=out)
-        return code, out.getvalue()
-
-    return run
 
 
 @pytest.fixture

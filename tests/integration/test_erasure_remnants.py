@@ -10,7 +10,6 @@ configuration set's notifications count; the coach's own address is never suppre
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from botocore.stub import Stubber
-from pijnreset.cli import main
 from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.suppressions import Suppressions
 from pijnreset.logic.identity import lead_id_for
@@ -48,15 +46,6 @@ def ses_event(stack, api):
         return function.invoke(sns_event(topic, ses_notification(kind, email, configuration_set)))
 
     return deliver
-
-
-@pytest.fixture
-def cli(stack):
-    def run(*args: str) -> tuple[int, str]:
-        out = io.StringIO()
-        return main(list(args), out=out), out.getvalue()
-
-    return run
 
 
 def _erase_link(api, pollers, outbox):

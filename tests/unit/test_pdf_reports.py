@@ -91,3 +91,34 @@ def test_fpdf_is_imported_only_when_a_pdf_is_rendered():
     probe = "import sys, pijnreset.logic.pdf_reports; print('fpdf' in sys.modules)"
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "False"
+
+
+def test_reports_rendered_one_after_another_share_the_parsed_fonts_and_keep_their_own_text(content, questionnaire):
+    """The fonts are parsed once per process; each document still subsets and embeds its own glyphs."""
+    from pijnreset.logic import pdf_reports
+
+    pdf_reports.parsed_fonts_forgotten()
+    first = _pages("huisarts", content, answers_with(questionnaire, item_value=0))[1]
+    parsed = pdf_reports._parsed_font.cache_info().currsize
+    second = _pages("result", content, answers_with(questionnaire, item_value=3))[1]
+    third = _pages("huisarts", content, answers_with(questionnaire, item_value=0))[1]
+    assert parsed == 2
+    assert pdf_reports._parsed_font.cache_info().currsize == 2
+    assert first == third
+    assert "Je Pijntest-rapport" in second[0]
+
+
+def test_the_shipped_fonts_have_a_glyph_for_every_character_of_the_texts(content):
+    """The fonts are DejaVu cut to the Latin scripts (fonts/README.md): every text a report prints fits them."""
+    from fontTools.ttLib import TTFont
+    from pijnreset.logic.pdf_reports import _FONTS
+
+    texts = [
+        (default_templates_dir() / "pdf" / "reports.yaml").read_text(encoding="utf-8"),
+        (default_templates_dir() / "pijntest" / f"{content.questionnaire.version}.yaml").read_text(encoding="utf-8"),
+        content.disclaimer.text,
+    ]
+    needed = {ord(c) for text in texts for c in text if c.isprintable()}
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        covered = set(TTFont(_FONTS / name).getBestCmap())
+        assert sorted(chr(c) for c in needed - covered) == [], name

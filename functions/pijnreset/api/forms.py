@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pijnreset.api.errors import ApiError
 from pijnreset.api.resolver import openapi_response
 from pijnreset.api.unavailable import RETRY_AFTER_HEADER
-from pijnreset.dal.outcomes import Conflict, Limited, Recorded, Replayed, Reused
+from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused, SlotTaken
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.logic.caps import CapLimits, CapPlan, Counter, client_counter, plan_caps
@@ -81,20 +81,27 @@ class FormDoor:
         return client_counter(self.limits, self.keys.current(), source_ip, now, purpose="started")
 
 
-def settled(
-    outcome: Recorded | Replayed | Conflict | Reused | Limited, id_field: str, conflict_metric: str
-) -> Recorded | Replayed:
+def settled(outcome: FormOutcome, id_field: str, conflict_metric: str) -> Recorded | Replayed:
     """A form's write that took (recorded, its caps counted) or replayed an earlier one; the 429, 409 or 422
-    (its proof of work spent before) otherwise."""
+    (its proof of work spent before, or its slot
+    booked by another request) otherwise."""
     if isinstance(outcome, Limited):
         raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict(id_field, conflict_metric)
     if isinstance(outcome, Reused):
         raise challenge_failed("altcha_reused")
+    if isinstance(outcome, SlotTaken):
+        raise slot_taken()
     if isinstance(outcome, Recorded):
         count_capped(outcome.capped)
     return outcome
+
+
+def slot_taken() -> ApiError:
+    """The 409 of a slot another request booked first (the form then loads fresh slots), counted."""
+    logger.info("booking slot taken")  # an outcome, not an alarm: a log field, no CloudWatch metric
+    return ApiError(409, "slot_taken", [FieldProblem("slot_start", "slot_taken")])
 
 
 def challenge_failed(reason: str) -> ApiError:

@@ -17,6 +17,10 @@ One DynamoDB table holds every item of every lead (see template.yaml for the tab
   pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
   pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
   pk = CAP#...                                                            the caps' counters (logic/caps.py)
+  pk = BOOKING#<UTC yyyy-mm>  sk = SLOT#<UTC start>                       a booked intake slot (one per start)
+  pk = LEAD#<lead_id>         sk = NOTE#<created_at>#<note_id>            a note of the coach (erased with the lead)
+  pk = ACCESS#<lead_id>       sk = <at>#<event_id>                        the access log: who did what with whom
+  pk = ACCESS#EXPORTS         sk = <at>#<event_id>                        the access log of a CSV export of many
 Everything of one person shares one partition, so export and erasure are one Query; a replay record
 sits under the client's id so that a retry is recognised whatever address it carries.
 
@@ -25,6 +29,10 @@ The sparse index gsi1 (gsi1pk, gsi1sk) holds only items that set gsi1pk: work th
 one per hour bucket of the look-back window), open intakes (gsi1pk = INTAKE#open, gsi1sk =
 <created_at>#<request_id>; marking one handled removes both) and erasure markers (gsi1pk = ERASURES, gsi1sk =
 <erased_at>#<lead_id>), which `pijnreset reapply-erasures` reads after a restore.
+
+The sparse month index gsi2 (gsi2pk = <KIND>#<yyyy-mm>, gsi2sk = <created_at>#<id>; the UTC month of the
+creation) lists what the coach's dashboard pages through by date, newest first: leads (LEADS, set only when a
+lead is created), intakes (INTAKES) and access-log items (ACCESS). A page is one Query per month searched.
 
 Imports of logic that remain in the data layer, each a domain decision or a DTO the layer is given:
   dal/leads_table.py   NewSubmission, NewIntake, ConsentProof (the planned writes; types only) and
@@ -37,12 +45,13 @@ Imports of logic that remain in the data layer, each a domain decision or a DTO 
   dal/challenges.py    SolvedChallenge (the verified proof of work)
   dal/email_jobs.py    JobData, the mail pipeline's DTO (the pipeline's own package owns it)
   dal/mailer.py        the SES timeout and SendError (the mail pipeline's)
+  dal/bookings.py      Slot (an interval of logic/booking.py; the type only)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +66,13 @@ if TYPE_CHECKING:  # the due work and the sender build follow-up keys without lo
     from pijnreset.content.followups import FollowupSequence
 
 INDEX = "gsi1"
+MONTH_INDEX = "gsi2"
+LEADS_MONTH = "LEADS"
+INTAKES_MONTH = "INTAKES"
+ACCESS_MONTH = "ACCESS"
+ACCESS_PREFIX = "ACCESS#"
+ACCESS_EXPORTS = "EXPORTS"
+NOTE_PREFIX = "NOTE#"
 PROFILE = "PROFILE"
 REQUEST = "REQUEST"
 MARKER = "MARKER"
@@ -109,8 +125,11 @@ def profile_key(lead_id: str) -> Key:
     return key(lead_pk(lead_id), PROFILE)
 
 
+SUBMISSION_PREFIX = "SUBMISSION#"
+
+
 def submission_sk(created_at: str, submission_id: str) -> str:
-    return f"SUBMISSION#{created_at}#{submission_id}"
+    return f"{SUBMISSION_PREFIX}{created_at}#{submission_id}"
 
 
 def latest_submission_sk(lead: Mapping[str, Any]) -> str | None:
@@ -127,6 +146,32 @@ def intake_sk(created_at: str, request_id: str) -> str:
 def open_intake_keys(created_at: str, request_id: str) -> dict[str, str]:
     """The gsi1 attributes that list an intake as open."""
     return {"gsi1pk": OPEN_INTAKES, "gsi1sk": f"{created_at}#{request_id}"}
+
+
+def note_sk(created_at: str, note_id: str) -> str:
+    return f"{NOTE_PREFIX}{created_at}#{note_id}"
+
+
+def access_pk(lead_id: str | None) -> str:
+    """The access log's partition of a person (by their hash), or of the CSV exports of many."""
+    return ACCESS_PREFIX + (lead_id or ACCESS_EXPORTS)
+
+
+def access_key(lead_id: str | None, at: str, event_id: str) -> Key:
+    return key(access_pk(lead_id), f"{at}#{event_id}")
+
+
+# The month index
+
+
+def month_of(at: str) -> str:
+    """The month bucket of a stored ISO time: 2026-12-02T17:05:00.000Z -> 2026-12."""
+    return at[:7]
+
+
+def month_keys(kind: str, created_at: str, item_id: str) -> dict[str, str]:
+    """The gsi2 attributes that list an item in its creation month."""
+    return {"gsi2pk": f"{kind}#{month_of(created_at)}", "gsi2sk": f"{created_at}#{item_id}"}
 
 
 def consent_sk(purpose: str, given_at: str, reference: str) -> str:
@@ -174,6 +219,31 @@ def email_job_sk(kind: str, created_at: str, reference: str, once_per: str | Non
 def followup_sk(sequence: str, step: str, confirmed_at: str) -> str:
     """Read back by logic/followups.confirmation_of (the email rules, which do not import this layer)."""
     return f"{FOLLOWUP}#{sequence}#{step}#{confirmed_at}"
+
+
+def booking_pk(moment: datetime) -> str:
+    """The partition of the booked slots starting in ``moment``'s UTC month: the slots of a few weeks are a
+    Query or two."""
+    return f"BOOKING#{moment.astimezone(UTC):%Y-%m}"
+
+
+def slot_sk(start: datetime) -> str:
+    return f"SLOT#{iso(start.astimezone(UTC))}"
+
+
+def slot_key(start: datetime) -> Key:
+    """One key per slot start: the conditional put of a booking makes exactly one booking of a slot win."""
+    return key(booking_pk(start), slot_sk(start))
+
+
+def booking_pks(start: datetime, end: datetime) -> list[str]:
+    """The partitions of every slot starting from ``start`` to ``end``, oldest first."""
+    month = start.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    pks = []
+    while month <= end:
+        pks.append(booking_pk(month))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return pks
 
 
 # The due index

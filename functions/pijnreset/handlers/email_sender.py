@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.content.booking import invitation_texts
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.dal.email_jobs import EmailJobs
@@ -54,6 +55,8 @@ deliverer = EmailDeliverer(
     pacer=Pacer(settings.send_rate_per_sender),
     claim_stale=CLAIM_STALE,
     backup_days=settings.backup_recovery_days,
+    video_room_url=settings.video_room_url,
+    invitation=invitation_texts(),
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 

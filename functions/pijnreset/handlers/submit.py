@@ -44,7 +44,7 @@ app = build_resolver()
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)
     admitted = door.admit(request, check_request(content, request), now)
-    new = plan_submission(content, request, now, settings.retention(), admitted.challenge)
+    new = plan_submission(content, request, now, settings.retention(), admitted.challenge, door.keys.current())
     if admitted.bot:
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
     steps: tuple[Step, ...] = ("completed", "optin_requested") if new.marketing_requested else ("completed",)

@@ -1,16 +1,19 @@
 """The PDFs a visitor can keep: their result report and the one-page summary for their GP.
 
-Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans, shipped in the
-package (pijnreset/fonts). fpdf2 is imported inside ``render`` so that only the function that renders PDFs pays
-for the import. Every page carries "indicatie, geen diagnose" in its header and the disclaimer, the versions and
-the date in its footer. After an urgent result only the GP summary exists (``ReportRefused``), and it leads with
-the advice to contact the GP today.
+Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans cut to the Latin
+scripts, shipped in the package (pijnreset/fonts), parsed once per process (``_font``): a warm function renders
+without parsing it again. fpdf2 is imported inside ``render`` so that only the function that renders PDFs pays for
+the import. Every page carries "indicatie, geen diagnose" in its header and the disclaimer, the versions and the
+date in its footer. After an urgent result only the GP summary exists (``ReportRefused``), and it leads with the
+advice to contact the GP today.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import datetime
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,8 +28,9 @@ _INK = (40, 52, 64)
 _MUTED = (96, 108, 120)
 _BAR = (94, 140, 130)
 _BAR_BACK = (226, 234, 232)
-# DejaVu Sans (Bitstream Vera licence, LICENSE-DejaVu.txt beside it) ships in the package: Dutch glyphs, subset
-# into each PDF. It lives beside the code, not in templates/, which holds only text.
+# DejaVu Sans (Bitstream Vera licence, LICENSE-DejaVu.txt beside it) ships in the package, cut to the Latin
+# scripts (fonts/README.md: a small font is quick to subset into each PDF). It lives beside the code, not in
+# templates/, which holds only text.
 _FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 
@@ -38,6 +42,41 @@ class ReportRefused(ValueError):
 def _texts(templates: Path) -> dict[str, Any]:
     texts: dict[str, Any] = yaml.safe_load((templates / "pdf" / "reports.yaml").read_text(encoding="utf-8"))
     return texts
+
+
+@cache
+def _parsed_font(family: str, style: str, path: Path) -> tuple[Any, bytes]:
+    """fpdf2's parse of the font (metrics, character widths, glyph ids) and the file's bytes: once a process."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font(family, style, path)
+    return pdf.fonts[f"{family.lower()}{style}"], path.read_bytes()
+
+
+def parsed_fonts_forgotten() -> None:
+    """Forgets the parsed fonts, so that the next report parses them again (what a cold start's first pays)."""
+    _parsed_font.cache_clear()
+
+
+def _font(pdf: Any, family: str, style: str, path: Path) -> None:
+    """Adds the font to ``pdf`` as ``add_font`` would, from the parse of ``_parsed_font``. A document subsets
+    its font in place when it is output, so each one gets its own fontTools object (read lazily from the cached
+    bytes: only the tables the subsetter touches are decoded) and its own glyph subset; the parsed metrics are
+    shared, read only. fpdf2 has no public way to reuse a parsed font (pinned in uv.lock; the unit tests render
+    reports one after another and read them back)."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types
+    from fpdf.fonts import SubsetMap
+
+    parsed, data = _parsed_font(family, style, path)
+    font = copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    pdf.fonts[font.fontkey] = font
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: int | str | None) -> str:
@@ -84,8 +123,8 @@ def render(
     pdf.set_creator(texts["author"])
     pdf.set_author(texts["author"])
     pdf.set_auto_page_break(auto=True, margin=34)
-    pdf.add_font("DejaVu", "", _FONTS / "DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", _FONTS / "DejaVuSans-Bold.ttf")
+    _font(pdf, "DejaVu", "", _FONTS / "DejaVuSans.ttf")
+    _font(pdf, "DejaVu", "B", _FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_text_color(*_INK)
     pdf.set_title(texts[kind]["title"])
     pdf.add_page()

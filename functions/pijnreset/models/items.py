@@ -8,7 +8,13 @@ only in some states are ``NotRequired``.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
+
+# What an access-log item records (dal/access_log.py): a view of a person (a lookup: a search by exact address
+# that found them; pdf: a PDF of their result), an export, an erasure, a note, a status change.
+AccessAction = Literal[
+    "view", "lookup", "pdf", "note", "handled", "export_person", "export_leads_csv", "export_intakes_csv", "erase"
+]
 
 
 class Key(TypedDict):
@@ -152,3 +158,40 @@ class FunnelCountItem(TypedDict):
     completed: NotRequired[int]
     optin_requested: NotRequired[int]
     intake_requested: NotRequired[int]
+
+
+class NoteItem(TypedDict):
+    """pk = LEAD#<lead_id>, sk = NOTE#<created_at>#<note_id>: a note of the coach or assistant about the person;
+    erased with them, else kept NoteRetentionDays."""
+
+    pk: str
+    sk: str
+    entity: str  # "note"
+    lead_id: str
+    note_id: str
+    text: str
+    author: str
+    author_sub: str
+    created_at: str
+    expires_at: int
+
+
+class AccessLogItem(TypedDict):
+    """pk = ACCESS#<lead_id> (or ACCESS#EXPORTS), sk = <at>#<event_id>, in the month index as ACCESS#<yyyy-mm>:
+    who (the Cognito user) did what with whose data, when. The person's hash only: never a name, an address or
+    an answer. Kept AccessLogRetentionDays, erasure or not."""
+
+    pk: str
+    sk: str
+    gsi2pk: str
+    gsi2sk: str
+    entity: str  # "access"
+    event_id: str
+    at: str
+    action: str
+    username: str
+    sub: str
+    groups: list[str]
+    lead_id: NotRequired[str]
+    detail: dict[str, str | int]
+    expires_at: int
