@@ -79,6 +79,16 @@ class IntakeRetention(_Environment):
     intake_retention_days: _Days
 
 
+class NoteRetention(_Environment):
+    note_retention_days: _Days
+
+
+class AccessLogRetention(_Environment):
+    """The access log (who did what with whose data; hashes only): kept this long, erasure or not."""
+
+    access_log_retention_days: _Days
+
+
 class ReplayRetention(_Environment):
     replay_retention_days: int = Field(ge=1, le=365)
 
@@ -173,6 +183,8 @@ class FunctionSettings(Observability):
         "email": "email_retention_days",
         "intake": "intake_retention_days",
         "replay": "replay_retention_days",
+        "note": "note_retention_days",
+        "access_log": "access_log_retention_days",
     }
 
     @classmethod
@@ -251,6 +263,10 @@ class CoachPool(_Environment):
 
 class CoachSessionSettings(FunctionSettings, CoachPool):
     pass
+
+
+class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
+    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""
 
 
 class CoachAppSettings(FunctionSettings):

@@ -16,6 +16,8 @@ from pijnreset.dal.errors import KeptConflicting
 from pijnreset.dal.funnel import overflowed, with_funnel
 from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused
 from pijnreset.dal.table import (
+    INTAKES_MONTH,
+    LEADS_MONTH,
     PROFILE,
     consent_item,
     email_job_item,
@@ -24,6 +26,7 @@ from pijnreset.dal.table import (
     intake_sk,
     key,
     lead_pk,
+    month_keys,
     open_intake_keys,
     submission_replay_key,
     submission_sk,
@@ -253,6 +256,9 @@ class LeadsTable:
             "latest_submission_id": new.submission_id,
             "latest_submission_at": created,
             "latest_triage": new.result.triage,
+            "latest_category": new.result.category,
+            # Unverified, like the test's own name: what the coach's list shows until a verified name exists.
+            "latest_name": new.name,
         }
         if new.marketing_requested:
             # The one opt-in request a confirm link can confirm (its token names this submission), and the
@@ -268,7 +274,9 @@ class LeadsTable:
             lead["unverified_urgent_at"] = created
         return [
             self._replay_record(submission_replay_key(new.submission_id), "submission_request", ids, new, created),
-            self._lead_write(new, created, lead, count="submission_count", renew=renew_lead),
+            self._lead_write(
+                new, created, lead, count="submission_count", renew=renew_lead, first=_first_touch(new.source)
+            ),
             submission,
             *consents,
             *self._email_jobs(new, new.email_kinds, new.submission_id, {"submission_sk": stored_sk}),
@@ -297,6 +305,7 @@ class LeadsTable:
                 "expires_at": new.expires_at,
                 # Open: in the sparse index until the coach marks it handled.
                 **open_intake_keys(created, new.request_id),
+                **month_keys(INTAKES_MONTH, created, new.request_id),
             }
         )
         # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
@@ -307,7 +316,11 @@ class LeadsTable:
             # they stop for good: ``intake_requested_at``), at most until the intake expires. Anyone can send
             # this form with anyone's address, so the request alone must not stop them for good.
             self._lead_write(
-                new, created, {"open_intake_until": new.expires_at}, count="intake_count", renew=renew_lead
+                new,
+                created,
+                {"open_intake_until": new.expires_at, "latest_name": new.name},
+                count="intake_count",
+                renew=renew_lead,
             ),
             intake,
             self._consent_put(
@@ -321,7 +334,13 @@ class LeadsTable:
         return self._new_put(used_challenge_item(new.challenge.challenge, new.challenge.expires_at))
 
     def _lead_write(
-        self, new: NewSubmission | NewIntake, created: str, extra: dict[str, Any], count: str, renew: bool
+        self,
+        new: NewSubmission | NewIntake,
+        created: str,
+        extra: dict[str, Any],
+        count: str,
+        renew: bool,
+        first: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Creates the lead of this address, or brings a live one up to date; its TTL restarts.
 
@@ -331,6 +350,9 @@ class LeadsTable:
 
         ``renew``: the profile is past its TTL (DynamoDB deletes such items up to days later) and is replaced
         whole, on condition that it still is: a concurrent request may have renewed it meanwhile.
+
+        Set only when the lead is created (or, for a lead from before them, at its next form): the month index's
+        keys (gsi2, newest first on the coach's list) and ``first``, the first form's source and campaign.
         """
         now = {":now": int(new.created_at.timestamp())}
         assignments = {
@@ -341,18 +363,24 @@ class LeadsTable:
             **extra,
             "expires_at": new.expires_at,
         }
+        once = {**month_keys(LEADS_MONTH, created, new.lead_id), **(first or {})}
         if renew:
             profile = dict(assignments)
-            item = {**key(lead_pk(new.lead_id), PROFILE), **profile, "created_at": created, count: 1}
+            item = {**key(lead_pk(new.lead_id), PROFILE), **profile, **once, "created_at": created, count: 1}
             return self._put(item, ConditionExpression="expires_at <= :now", ExpressionAttributeValues=to_item(now))
-        values = {f":{name}": value for name, value in assignments.items()}
-        sets = [f"{name} = :{name}" for name in assignments]
+        # A None clears what an earlier form set (an urgent test has no category).
+        cleared = [name for name, value in assignments.items() if value is None]
+        kept = {name: value for name, value in assignments.items() if value is not None}
+        values = {f":{name}": value for name, value in {**kept, **once}.items()}
+        sets = [f"{name} = :{name}" for name in kept]
         sets.append("created_at = if_not_exists(created_at, :updated_at)")
+        sets += [f"{name} = if_not_exists({name}, :{name})" for name in once]
+        remove = f" REMOVE {', '.join(cleared)}" if cleared else ""
         return {
             "Update": {
                 "TableName": self.table_name,
                 "Key": to_item(key(lead_pk(new.lead_id), PROFILE)),
-                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one",
+                "UpdateExpression": f"SET {', '.join(sets)} ADD {count} :one{remove}",
                 "ConditionExpression": "attribute_not_exists(pk) OR expires_at > :now",
                 "ExpressionAttributeValues": to_item({**values, ":one": 1, **now}),
             }
@@ -367,6 +395,11 @@ def _index_of(items: list[dict[str, Any]], wanted_key: Key) -> int:
         if all(put.get(name) == value for name, value in wanted.items()):
             return index
     return len(items)
+
+
+def _first_touch(source: dict[str, Any]) -> dict[str, str]:
+    """The form's utm_source and utm_campaign, as the lead keeps them from the first form that named them."""
+    return {name: str(source[name]) for name in ("utm_source", "utm_campaign") if source.get(name)}
 
 
 def _page(source: dict[str, Any]) -> dict[str, Any]:

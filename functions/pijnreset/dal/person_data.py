@@ -10,6 +10,7 @@ logic/erasure.py), so that an erasure undone by a restore from backup can be app
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -96,19 +97,28 @@ class PersonData:
             return None
         return self._erase(lead_id, items, now)
 
-    def erase(self, lead_id: str, now: datetime) -> Erasure:
+    def erase(self, lead_id: str, now: datetime, also: Sequence[dict[str, Any]] = ()) -> Erasure:
         """Deletes every item of the person. A suppression marker stays (or is made) when they had
-        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again."""
-        return self._erase(lead_id, self.items(lead_id), now)
+        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again.
 
-    def _erase(self, lead_id: str, items: list[dict[str, Any]], now: datetime) -> Erasure:
+        ``also``: puts written in one transaction with the erasure marker, before anything is deleted (the
+        access log's item of the erasure, dal/access_log.py)."""
+        return self._erase(lead_id, self.items(lead_id), now, also)
+
+    def _erase(
+        self, lead_id: str, items: list[dict[str, Any]], now: datetime, also: Sequence[dict[str, Any]] = ()
+    ) -> Erasure:
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if key_of(item) == profile_key(lead_id)), None)
         doomed = [item for item in items if item is not marker]
         # The markers are written before anything is deleted: an erasure cut short (throttled, timed out) is
         # finished by the retry, which no longer finds the lead that says they had unsubscribed.
         erasure = erasure_marker_item(lead_id, now, erasure_marker_expires_at(now, self.backup_days))
-        self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
+        if also:
+            marker_put = {"Put": {"TableName": self.table_name, "Item": to_item(erasure)}}
+            self._client.transact_write_items(TransactItems=[marker_put, *also])  # type: ignore[list-item]
+        else:
+            self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             marker = suppression_item(lead_id, "marketing", iso(now))
             self._client.put_item(TableName=self.table_name, Item=to_item(marker))

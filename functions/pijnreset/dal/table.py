@@ -44,6 +44,7 @@ Imports of logic that remain in the data layer, each a domain decision or a DTO 
   dal/challenges.py    SolvedChallenge (the verified proof of work)
   dal/email_jobs.py    JobData, the mail pipeline's DTO (the pipeline's own package owns it)
   dal/mailer.py        the SES timeout and SendError (the mail pipeline's)
+  dal/dashboard.py     Position, a page cursor's DTO (where a page starts; logic/cursors.py checks it)
 """
 
 from __future__ import annotations
