@@ -118,7 +118,13 @@ def test_the_coach_finds_the_test_just_taken_acts_on_it_and_finds_each_action_in
         # Back on the person: the intake is handled; add a note.
         open_person(app, lead_of(app, campaign, name), name)
         expect(section(page, "Intakes")).to_contain_text("afgehandeld op")
-        page.get_by_label("Nieuwe notitie").fill("Teruggebeld, intake gepland.")
+        note = page.get_by_label("Nieuwe notitie")
+        note.fill("Teruggebeld \u202e")  # a character that turns text around: the API refuses it, in Dutch
+        page.get_by_role("button", name="Notitie toevoegen").click()
+        expect(note).to_have_attribute("aria-invalid", "true")
+        expect(section(page, "Acties")).to_contain_text("Gebruik alleen gewone letters, cijfers en leestekens.")
+        expect(app.alert()).to_have_text("Niet alles is goed ingevuld. Kijk de gemarkeerde velden na.")
+        note.fill("Teruggebeld, intake gepland.")
         page.get_by_role("button", name="Notitie toevoegen").click()
         expect(section(page, "Notities")).to_contain_text("Teruggebeld, intake gepland.")
         expect(section(page, "Notities")).to_contain_text(COACH.username)
@@ -149,8 +155,14 @@ def test_the_coach_finds_the_test_just_taken_acts_on_it_and_finds_each_action_in
         # Erase the person: the confirmation names what goes.
         page.goto(f"{app.url}#/leads/{lead_id}")
         expect(app.heading(name)).to_be_visible()
-        page.get_by_role("button", name="Wis deze persoon").click()
+        erase = page.get_by_role("button", name="Wis deze persoon")
+        erase.click()
         dialog = page.get_by_role("dialog", name=f"{name} definitief wissen?")
+        expect(dialog).to_be_visible()
+        page.keyboard.press("Escape")  # cancels, back where it was
+        expect(dialog).to_have_count(0)
+        expect(erase).to_be_focused()
+        page.keyboard.press("Enter")
         expect(dialog).to_be_visible()
         expect(dialog).to_contain_text("1 uitslag(en) van de Pijntest met alle antwoorden")
         expect(dialog).to_contain_text("1 intake-aanvraag/-aanvragen")
