@@ -187,6 +187,25 @@ def test_the_intakes_csv_and_a_visitor_s_formula_stays_text(coach_api, api, ques
     assert "message" not in header  # minimal columns
     assert row.count(";") == header.count(";")
     assert coach_api.as_user("coach", "GET", "/coach/api/export/intakes.csv?answers=1").status == 422
+    assert [(entry["action"], entry["detail"]["rows"]) for entry in access_log()] == [("export_intakes_csv", 1)]
+
+
+def test_a_large_export_comes_in_parts_each_a_whole_file(coach_api, api, questionnaire, monkeypatch):
+    from pijnreset.api import dashboard
+
+    monkeypatch.setattr(dashboard, "EXPORT_ROWS_PER_PART", 2)
+    for n in range(3):
+        assert (
+            api.post("/pijntest", json_body=changed(submission(questionnaire), "contact.email", f"p{n}@x.nl")).status
+            == 201
+        )
+    first = coach_api.as_user("coach", "GET", "/coach/api/export/leads.csv")
+    cursor = first.headers["x-next-cursor"]
+    second = coach_api.as_user("coach", "GET", f"/coach/api/export/leads.csv?cursor={cursor}")
+    assert "x-next-cursor" not in second.headers
+    rows = [part.body.decode("utf-8-sig").split("\r\n")[1:-1] for part in (first, second)]
+    assert [len(part) for part in rows] == [2, 1]
+    assert [row.split(";")[3] for part in rows for row in part] == ["p2@x.nl", "p1@x.nl", "p0@x.nl"]
 
 
 def test_the_audit_lists_every_action_newest_first_and_by_person(coach_api, lead):

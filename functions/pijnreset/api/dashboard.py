@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,7 +35,7 @@ from pijnreset.dal.table import (
 )
 from pijnreset.logic import coach_views, csv_export
 from pijnreset.logic.answers import FieldProblem
-from pijnreset.logic.cursors import BadCursor, decode, encode
+from pijnreset.logic.cursors import BadCursor, Position, decode, encode
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.coach_api import (
     AuditFilters,
@@ -55,6 +55,21 @@ NEXT_CURSOR_HEADER = "X-Next-Cursor"
 
 def _bad_cursor(error: BadCursor) -> ApiError:
     return ApiError(400, "invalid_cursor", [FieldProblem("cursor", "invalid_cursor")])
+
+
+def _start(
+    cursor: str | None,
+    fingerprint: Mapping[str, Any],
+    key_names: tuple[str, ...],
+    within: Callable[[Mapping[str, str], str | None], bool],
+) -> Position | None:
+    """Where a one-partition query's page starts: the cursor checked (a 400 naming ``cursor``), or the start."""
+    if cursor is None:
+        return None
+    try:
+        return decode(cursor, fingerprint, key_names, within)
+    except BadCursor as error:
+        raise _bad_cursor(error) from error
 
 
 def _window(first: date | None, last: date | None, now: datetime) -> coach_views.Window:
@@ -202,12 +217,7 @@ class CoachApi:
         now = datetime.now(UTC)
         fingerprint = filters.model_dump(mode="json", exclude={"cursor", "limit"})
         if filters.state == "open":
-            start = None
-            if filters.cursor is not None:
-                try:
-                    start = decode(filters.cursor, fingerprint, OPEN_KEY, lambda key, _: key["gsi1pk"] == OPEN_INTAKES)
-                except BadCursor as error:
-                    raise _bad_cursor(error) from error
+            start = _start(filters.cursor, fingerprint, OPEN_KEY, lambda key, _: key["gsi1pk"] == OPEN_INTAKES)
             page = self.dashboard.open_intakes(start, filters.limit, now)
             cursor = encode(page.next, fingerprint) if page.next else None
         else:
@@ -294,12 +304,7 @@ class CoachApi:
         fingerprint = filters.model_dump(mode="json", exclude={"cursor", "limit"})
         if filters.lead_id is not None:
             partition = access_pk(filters.lead_id)
-            start = None
-            if filters.cursor is not None:
-                try:
-                    start = decode(filters.cursor, fingerprint, TABLE_KEY, lambda key, _: key["pk"] == partition)
-                except BadCursor as error:
-                    raise _bad_cursor(error) from error
+            start = _start(filters.cursor, fingerprint, TABLE_KEY, lambda key, _: key["pk"] == partition)
             page = self.dashboard.access_of(filters.lead_id, start, filters.limit, now)
             cursor = encode(page.next, fingerprint) if page.next else None
         else:
