@@ -32,6 +32,8 @@ def measure(rounds: int) -> dict[str, Any]:
             "disclaimer": content.disclaimer.model_dump(),
             "brand": "Pijn Reset Methode",
             "intake_url": "https://www.pijnresetcoach.nl/pijntest#intake",
+            "report_url": "https://api.pijnresetcoach.nl/pijntest/rapport?token=t",
+            "gp_summary_url": "https://api.pijnresetcoach.nl/pijntest/huisarts?token=t",
         }
         timings = []
         for _ in range(rounds):

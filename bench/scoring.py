@@ -49,7 +49,7 @@ def measure(rounds: int) -> dict[str, Any]:
             problems = check_request(content, request)
             middle = time.perf_counter()
             assert not problems
-            plan_submission(content, request, datetime.now(UTC), retention, spent)
+            plan_submission(content, request, datetime.now(UTC), retention, spent, b"k" * 32)
             validate.append(middle - started)
             plan.append(time.perf_counter() - middle)
         v, p = statistics.median(validate) * 1000, statistics.median(plan) * 1000

@@ -131,6 +131,18 @@ class Challenge(_Environment):
     challenge_expiry_seconds: int = Field(ge=60, le=86_400)
 
 
+class BookingAvailability(_Environment):
+    """The coach's availability for booking the intake (templates/booking/<version>.yaml); empty: no booking."""
+
+    booking_availability_version: str = Field(pattern=r"^([a-z0-9][a-z0-9.-]*)?$", max_length=64)
+
+
+class VideoRoom(_Environment):
+    """The coach's video room (a fixed meeting link), the location of a booked video intake; empty: none."""
+
+    video_room_url: str = Field(pattern=r"^(https://[^\s]+)?$", max_length=500)
+
+
 class SenderName(_Environment):
     """The display name of every email's From header, and the brand on the pages behind email links."""
 
@@ -216,7 +228,9 @@ class SubmitSettings(_FormWrites, PijntestRetention, ConsentRetention, EmailRete
     pass
 
 
-class IntakeSettings(_FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention):
+class IntakeSettings(
+    _FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention, BookingAvailability
+):
     pass
 
 
@@ -236,12 +250,25 @@ class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, 
     pass
 
 
+class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
+    pass
+
+
 class OutboxRelaySettings(FunctionSettings, Table, Queue):
     pass
 
 
 class EmailSenderSettings(
-    FunctionSettings, Table, Queue, Tokens, Questionnaire, Sender, SesConfigurationSet, SendRate, BackupRecovery
+    FunctionSettings,
+    Table,
+    Queue,
+    Tokens,
+    Questionnaire,
+    Sender,
+    SesConfigurationSet,
+    SendRate,
+    BackupRecovery,
+    VideoRoom,
 ):
     pass
 
@@ -265,9 +292,13 @@ class CoachSessionSettings(FunctionSettings, CoachPool):
     pass
 
 
-class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
-    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""
-
-
 class CoachAppSettings(FunctionSettings):
     """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
+
+
+class CoachReportSettings(FunctionSettings, Table):
+    pass
+
+
+class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
+    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""

@@ -18,10 +18,18 @@ from infra.local.stack import LocalStack
 
 def outbox_json(method: str, query: str, body: bytes) -> HttpResponse:
     emails = [
-        {key: email[key] for key in ("id", "to", "from", "subject", "text", "html", "headers")}
+        {key: email[key] for key in ("id", "to", "from", "subject", "text", "html", "headers", "attachments")}
         for email in sent_emails()
     ]
     return HttpResponse(200, [("Content-Type", "application/json; charset=utf-8")], json.dumps(emails).encode())
+
+
+def _attachments(attachments: list[dict[str, str]]) -> str:
+    return "".join(
+        f"<details><summary>{html.escape(a['filename'] or '')} ({html.escape(a['content_type'])})</summary>"
+        f"<pre>{html.escape(a['content'])}</pre></details>"
+        for a in attachments
+    )
 
 
 def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
@@ -39,6 +47,7 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
             srcdoc="{html.escape(_links_open_a_tab(email["html"]), quote=True)}"></iframe>
     <pre>{html.escape(email["text"])}</pre>
   </div>
+  {_attachments(email["attachments"])}
 </section>"""
         )
     page = f"""<!DOCTYPE html>

@@ -209,7 +209,13 @@
       driverAnswer: "je antwoord: {answer}",
       notesHeading: "Goed om te weten",
       adviceHeading: "Wat je zelf kunt doen",
-      disclaimerHeading: "Disclaimer"
+      disclaimerHeading: "Disclaimer",
+      // The PDFs (GET /pijntest/rapport and /pijntest/huisarts); after an urgent result only the GP summary.
+      documentsHeading: "Je uitslag bewaren",
+      report: "Download je rapport (PDF)",
+      gpSummary: "Download de samenvatting voor je huisarts (PDF)",
+      urgentGpSummary: "Neem deze samenvatting mee naar je huisarts: er staat op welke klachten je aangaf.",
+      documentsHelp: "Deze downloadknoppen werken een uur. In de e-mail met je uitslag staan links die langer werken."
     }
   };
 
@@ -1208,7 +1214,7 @@
 
   PijntestForm.prototype.handleResponse = function (status, json) {
     if ((status === 200 || status === 201) && json && json.result) {
-      this.showResult(json.result);
+      this.showResult(json.result, json.documents);
     } else if (status === 422 && json && Array.isArray(json.fields)) {
       this.showServerErrors(json);
     } else {
@@ -1218,7 +1224,7 @@
 
   /* ---------- the result ---------- */
 
-  PijntestForm.prototype.showResult = function (result) {
+  PijntestForm.prototype.showResult = function (result, documents) {
     this.form.hidden = true;
     this.intro.hidden = true; // "het invullen duurt ..." no longer applies
     this.clearAlert();
@@ -1227,6 +1233,7 @@
     var invitation = null;
     if (result.triage === "urgent") {
       focusTarget = this.renderUrgent(view, result);
+      this.renderDocuments(view, documents, true);
     } else {
       if (result.triage === "see_gp" && result.triage_message) focusTarget = this.renderSeeGp(view, result);
       var indicationHeading = this.renderIndication(view, result);
@@ -1234,6 +1241,7 @@
       this.renderDomains(view, result.domains);
       this.renderNotes(view, result.notes);
       this.renderAdvice(view, result.advice);
+      this.renderDocuments(view, documents, false);
       invitation = this.renderCallToAction(view, result.call_to_action);
     }
     append(
@@ -1248,6 +1256,29 @@
     append(this.body, view);
     if (invitation) this.offerIntake(invitation, result);
     this.focusTop(focusTarget);
+  };
+
+  /* Download buttons for the result's PDFs, from the submit response's short-lived signed links (paths under the
+     API). After an urgent result only the GP summary: it leads with the advice to contact the GP today. */
+  PijntestForm.prototype.renderDocuments = function (view, documents, urgent) {
+    if (!documents || !documents.gp_summary) return;
+    var api = this.api;
+    function button(path, text, secondary) {
+      var classes = "pt-button pt-document" + (secondary ? " pt-button--secondary" : "");
+      return h("a", { href: api + path, class: classes, download: "", text: text });
+    }
+    var report = !urgent && documents.report ? button(documents.report, TEXTS.result.report, false) : null;
+    append(
+      view,
+      h(
+        "div",
+        { class: "pt-documents" },
+        h("h4", { class: "pt-section-title", text: TEXTS.result.documentsHeading }),
+        urgent ? h("p", { text: TEXTS.result.urgentGpSummary }) : null,
+        h("p", { class: "pt-document-buttons" }, report, button(documents.gp_summary, TEXTS.result.gpSummary, !urgent)),
+        h("p", { class: "pt-hint", text: TEXTS.result.documentsHelp })
+      )
+    );
   };
 
   PijntestForm.prototype.renderUrgent = function (view, result) {

@@ -137,6 +137,12 @@ def test_every_function_carries_its_package_and_the_templates_it_reads(build):
         assert (artifact / (module.replace(".", "/") + ".py")).is_file(), handlers[name]
 
 
+def test_only_the_function_that_renders_pdfs_carries_their_fonts(build):
+    for name, artifact in build["functions"].items():
+        fonts = sorted(path.name for path in (artifact / "pijnreset" / "fonts").glob("*.ttf"))
+        assert fonts == (["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"] if name == "ReportFunction" else []), name
+
+
 def test_the_layer_holds_the_locked_dependencies(build):
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     locked = {package["name"]: package["version"] for package in lock["package"]}

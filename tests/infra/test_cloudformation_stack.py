@@ -113,6 +113,8 @@ def stack(translated):
         cloudformation.create_stack(
             StackName=STACK,
             TemplateBody=json.dumps(_stack_template(translated)),
+            # Every optional resource on, so that each is created (the dashboard is off by default).
+            Parameters=[{"ParameterKey": "Dashboard", "ParameterValue": "on"}],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
         resources = cloudformation.list_stack_resources(StackName=STACK)["StackResourceSummaries"]

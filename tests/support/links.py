@@ -1,4 +1,4 @@
-"""The action links in our emails (confirm, unsubscribe, erase), for tests to follow."""
+"""The action links in our emails (confirm, unsubscribe, erase, the PDFs), for tests to follow."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-_LINK = re.compile(r"https?://[^\s<>\"']+/(?:confirm|unsubscribe|privacy/erase/confirm)\?token=[A-Za-z0-9_.%=-]+")
+_LINK = re.compile(
+    r"https?://[^\s<>\"']+/(?:confirm|unsubscribe|privacy/erase/confirm|pijntest/rapport|pijntest/huisarts)\?token=[A-Za-z0-9_.%=-]+"
+)
 
 
 def action_links(email: dict[str, Any]) -> dict[str, str]:

@@ -54,7 +54,11 @@ class FakeStore:
         self.lead: dict[str, Any] | None = {"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32}
         self.suppression: dict[str, Any] | None = None
         self.intake: dict[str, Any] | None = None
-        self.submission = {"result": result, "created_at": "2026-11-26T09:00:00.000Z"}
+        self.submission = {
+            "result": result,
+            "submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d",
+            "created_at": "2026-11-26T09:00:00.000Z",
+        }
         self.events: list[str] = []
         self.claims = 0
         self.deferred_until: str | None = None

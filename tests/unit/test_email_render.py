@@ -40,6 +40,8 @@ def _render(templates, content, questionnaire, scenario, name="Anna"):
         "disclaimer": content.disclaimer.model_dump(),
         "brand": "Pijn Reset Methode",
         "intake_url": "https://www.pijnresetcoach.nl/pijntest#intake",
+        "report_url": None if result.triage == "urgent" else "https://api.pijnresetcoach.nl/pijntest/rapport?token=r",
+        "gp_summary_url": "https://api.pijnresetcoach.nl/pijntest/huisarts?token=g",
     }
     return result, templates.render("result", result.triage, context)
 
@@ -76,7 +78,11 @@ def _built(kind, scenario, content, questionnaire):
     submission = None
     if scenario not in (None, NO_PIJNTEST):
         result = score(content, answers_with(questionnaire, **SCENARIOS[scenario]))
-        submission = {"result": result.model_dump(mode="json"), "created_at": "2026-11-26T09:00:00.000Z"}
+        submission = {
+            "result": result.model_dump(mode="json"),
+            "submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d",
+            "created_at": "2026-11-26T09:00:00.000Z",
+        }
     if kind == "optin_confirm":  # its link names the submission whose opt-in it confirms
         submission = {"submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d", "created_at": "2026-11-26T09:00:00.000Z"}
     data = JobData(
@@ -154,6 +160,15 @@ def test_the_see_gp_variant_leads_with_the_banner_and_drops_the_intake_button(te
     assert "Eerst naar je huisarts, daarna een intake" in email.html
 
 
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_the_result_email_links_to_the_pdfs_as_triage_allows(templates, content, questionnaire, scenario):
+    result, email = _render(templates, content, questionnaire, scenario)
+    urgent = result.triage == "urgent"
+    for part in (email.html, email.text):
+        assert "/pijntest/huisarts?token=g" in part
+        assert ("/pijntest/rapport?token=r" in part) is not urgent
+
+
 @pytest.mark.parametrize("scenario", ["urgent", "urgent_crisis"])
 def test_the_urgent_variant_has_only_the_gp_today_advice(templates, content, questionnaire, scenario):
     _, email = _render(templates, content, questionnaire, scenario)
@@ -172,7 +187,7 @@ def test_html_is_made_for_email_clients(templates, content, questionnaire):
     assert 'style="' in email.html
     assert 'role="presentation"' in email.html
     assert not re.search(r"<(script|link|img)\b", email.html)
-    assert not re.search(r"(src|href)=\"(?!https://www\.pijnresetcoach\.nl/)", email.html)
+    assert not re.search(r"(src|href)=\"(?!https://(www|api)\.pijnresetcoach\.nl/)", email.html)
 
 
 def test_visitor_text_is_escaped_in_html_and_literal_in_text(templates, content, questionnaire):

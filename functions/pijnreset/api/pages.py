@@ -35,14 +35,22 @@ def html_page(pages: Pages, status: int, page_id: str, action: str | None = None
     )
 
 
-def claims_from_query(app: APIGatewayHttpResolver, keys: list[bytes], purpose: Purpose) -> TokenClaims:
-    """The claims of the request's ``token``; a PageError (forged 400, expired 410) otherwise."""
+def pdf_document(body: bytes, filename: str) -> Response[bytes]:
+    """A PDF to download (base64 in the gateway's response), kept out of caches and referrers like the pages."""
+    headers = {**_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(status_code=200, content_type="application/pdf", body=body, headers=headers)
+
+
+def claims_from_query(
+    app: APIGatewayHttpResolver, keys: list[bytes], purpose: Purpose, expired_page: str = "link_expired"
+) -> TokenClaims:
+    """The claims of the request's ``token``; a PageError (forged 400, expired 410: ``expired_page``) otherwise."""
     token = app.current_event.get_query_string_value("token") or ""
     try:
         return verify(keys, token, purpose, int(time.time()))
     except TokenError as error:
         if error.reason == "expired":
-            raise PageError(410, "link_expired") from error
+            raise PageError(410, expired_page) from error
         raise PageError(400, "link_invalid") from error
 
 

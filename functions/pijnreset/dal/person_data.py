@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import boto3
 
 from pijnreset.dal.caps import CapState, count_client, with_caps
+from pijnreset.dal.funnel import FunnelCounters
 from pijnreset.dal.table import (
     BATCH_WRITE_LIMIT,
     ERASURES,
@@ -103,11 +104,18 @@ class PersonData:
 
         ``also``: puts written in one transaction with the erasure marker, before anything is deleted (the
         access log's item of the erasure, dal/access_log.py)."""
-        return self._erase(lead_id, self.items(lead_id), now, also)
+        return self._erase(lead_id, self.items(lead_id), now, also=also)
 
     def _erase(
-        self, lead_id: str, items: list[dict[str, Any]], now: datetime, also: Sequence[dict[str, Any]] = ()
+        self,
+        lead_id: str,
+        items: list[dict[str, Any]],
+        now: datetime,
+        count_lead: bool = True,
+        also: Sequence[dict[str, Any]] = (),
     ) -> Erasure:
+        """``count_lead``: a lead not yet counted in the funnel is counted first (dal/funnel.py); not when an
+        erasure is applied again to a restored backup, whose lead the live table counted already."""
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if key_of(item) == profile_key(lead_id)), None)
         doomed = [item for item in items if item is not marker]
@@ -122,6 +130,8 @@ class PersonData:
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             marker = suppression_item(lead_id, "marketing", iso(now))
             self._client.put_item(TableName=self.table_name, Item=to_item(marker))
+        if lead is not None and count_lead:
+            FunnelCounters(self.table_name, self._client).count_lead(lead["pk"], lead, now)
         address = next((str(item["email"]) for item in items if item.get("email")), None)
         released = False
         if self._ses is not None and address is not None:
@@ -162,7 +172,7 @@ class PersonData:
             if not needs_reapplying(source, here):
                 continue
             items = self.items(lead_id)
-            erasure = self._erase(lead_id, items, datetime.fromisoformat(str(source["erased_at"])))
+            erasure = self._erase(lead_id, items, datetime.fromisoformat(str(source["erased_at"])), count_lead=False)
             erased += any(item.get("entity") != "suppression" for item in items)
             deleted += erasure.deleted
         return Reapplied(len(markers), erased, deleted)

@@ -25,7 +25,7 @@ from pijnreset.logic.due_work import (
     stuck,
 )
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import DueWorkSettings
 
 settings = DueWorkSettings.from_env()
@@ -64,7 +64,5 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     # A schedule always names its time; an invocation by hand without one runs for now.
     now = run_time(event.time if "time" in event else None, datetime.now(UTC))
     counts = run(now, lambda: context.get_remaining_time_in_millis() / 1000)
-    for name, value in counts.items():
-        count(name, value)
     logger.info("due work done", extra=counts)
     return counts

@@ -19,7 +19,7 @@ from pijnreset.logic.funnel import Step, plan_count, retry_after_hour
 from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import StartedRequest, SubmitRequest
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import SubmitSettings
 
 settings = SubmitSettings.from_env()
@@ -44,7 +44,7 @@ app = build_resolver()
 def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     now = datetime.now(UTC)
     admitted = door.admit(request, check_request(content, request), now)
-    new = plan_submission(content, request, now, settings.retention(), admitted.challenge)
+    new = plan_submission(content, request, now, settings.retention(), admitted.challenge, door.keys.current())
     if admitted.bot:
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
     steps: tuple[Step, ...] = ("completed", "optin_requested") if new.marketing_requested else ("completed",)
@@ -52,12 +52,8 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     recorded = table.record_submission(new, door.caps(app, new.email, new.email_kinds, now), funnel)
     outcome = settled(recorded, "submission_id", "SubmissionConflict")
     if not isinstance(outcome, Recorded):
-        count("SubmissionReplayed")
+        logger.info("pijntest replayed")
         return json_response(200, outcome.body)
-    count("PijntestCompleted")
-    count(f"Triage_{new.result.triage}")
-    if new.result.category:
-        count(f"Category_{new.result.category}")
     logger.info("pijntest recorded", extra={"triage": new.result.triage, "category": new.result.category})
     return json_response(201, outcome.body)
 
@@ -75,7 +71,7 @@ def started(request: Annotated[StartedRequest, Body()]) -> Any:
     if problems:
         raise ApiError(422, "validation_failed", problems)
     if request.website:
-        count("SpamScreened_honeypot")
+        logger.info("started beacon screened", extra={"bot": "honeypot"})
         return Response(204)  # a person's answer, with nothing counted
     source = request.source.model_dump(exclude_none=True) if request.source else None
     if not table.record_started(

@@ -11,9 +11,11 @@ from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem, validate_answers
 from pijnreset.logic.challenge import SolvedChallenge
 from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, consent_version_problems, new_form
+from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.retention import Retention
 from pijnreset.logic.scoring import score
-from pijnreset.models.api import SubmitResponse
+from pijnreset.logic.tokens import SCREEN_LINK_SECONDS, document_links
+from pijnreset.models.api import DocumentLinks, SubmitResponse
 from pijnreset.models.requests import SubmitRequest
 from pijnreset.models.result import PijntestResult
 
@@ -47,12 +49,28 @@ def check_request(content: Content, request: SubmitRequest) -> list[FieldProblem
 
 
 def plan_submission(
-    content: Content, request: SubmitRequest, now: datetime, retention: Retention, challenge: SolvedChallenge
+    content: Content,
+    request: SubmitRequest,
+    now: datetime,
+    retention: Retention,
+    challenge: SolvedChallenge,
+    key: bytes,
 ) -> NewSubmission:
-    """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``."""
+    """Scores the request and gathers everything the one write will store. ``request`` passed ``check_request``;
+    ``key`` signs the result screen's short-lived links to the PDFs (stored with the response: a replay within
+    the hour gets links that still work)."""
     result = score(content, request.answers)
     given = (("health_data", request.consent.health_data), ("marketing", request.consent.marketing))
-    response = SubmitResponse(submission_id=request.submission_id, result=result)
+    documents = document_links(
+        key,
+        lead_id_for(request.contact.email),
+        str(request.submission_id),
+        result.triage == "urgent",
+        int(now.timestamp()) + SCREEN_LINK_SECONDS,
+    )
+    response = SubmitResponse(
+        submission_id=request.submission_id, result=result, documents=DocumentLinks.model_validate(documents)
+    )
     common = new_form(request, request.contact, response, "pijntest", now, retention, challenge)
     return NewSubmission(
         **common,

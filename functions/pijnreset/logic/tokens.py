@@ -1,4 +1,5 @@
-"""Signed tokens for the links that act on a person: confirm, unsubscribe, erase.
+"""Signed tokens for the links that act on a person (confirm, unsubscribe, erase) or show their data (the PDFs of
+one Pijntest: ``report``, the visitor's report; ``gp_summary``, the summary for their GP).
 
 A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead, the expiry (epoch
 seconds) and, where the link acts on one request only, that request (``ref``: a confirm link names the
@@ -15,10 +16,13 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlencode
 
-Purpose = Literal["confirm", "unsubscribe", "erase"]
-PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase")
+Purpose = Literal["confirm", "unsubscribe", "erase", "report", "gp_summary"]
+PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "report", "gp_summary")
+# The PDFs of one submission (its ``ref``): a link of each purpose renders that kind.
+DOCUMENT_PURPOSES: tuple[Purpose, ...] = ("report", "gp_summary")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _REF = re.compile(r"^[0-9a-f-]{1,64}$")
 MAX_TOKEN_LENGTH = 256
@@ -28,7 +32,24 @@ LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
     "confirm": 7 * 24 * 3600,
     "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
     "erase": 7 * 24 * 3600,
+    # The PDFs' links in the result email: they outlive the submission, whose expiry (and erasure) ends them.
+    "report": 400 * 24 * 3600,
+    "gp_summary": 400 * 24 * 3600,
 }
+# The PDFs' links in the submit response, for the result screen: short-lived, as the browser keeps them in view
+# (``issued_at`` means the email links' issue time; no rule reads it for these purposes).
+SCREEN_LINK_SECONDS = 3600
+# Where each PDF's link points, under the API's base URL (ReportFunction's routes).
+DOCUMENT_PATHS: Mapping[Purpose, str] = {"report": "/pijntest/rapport", "gp_summary": "/pijntest/huisarts"}
+
+
+def document_links(key: bytes, lead_id: str, submission_id: str, urgent: bool, expires_at: int) -> dict[str, Any]:
+    """The signed links (paths) to one submission's PDFs; after an urgent result only the GP summary's."""
+    links = {
+        purpose: f"{path}?{urlencode({'token': sign(key, purpose, lead_id, expires_at, submission_id)})}"
+        for purpose, path in DOCUMENT_PATHS.items()
+    }
+    return {"report": None if urgent else links["report"], "gp_summary": links["gp_summary"], "expires_at": expires_at}
 
 
 class TokenError(ValueError):

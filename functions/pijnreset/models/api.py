@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -10,14 +11,36 @@ from pydantic import BaseModel, Field
 from pijnreset.models.result import PijntestResult
 
 
+class DocumentLinks(BaseModel):
+    """Signed links to this result's PDFs, as paths under the API's base URL; short-lived (``expires_at``, epoch
+    seconds): the result email carries links that last."""
+
+    report: str | None = Field(description="The visitor's report; null after an urgent result (no score).")
+    gp_summary: str = Field(description="The summary for the GP: after an urgent result the only PDF.")
+    expires_at: int
+
+
 class SubmitResponse(BaseModel):
     submission_id: UUID
     result: PijntestResult
+    documents: DocumentLinks
 
 
 class IntakeResponse(BaseModel):
     request_id: UUID
     status: Literal["requested"] = "requested"
+
+
+class SlotOut(BaseModel):
+    start: datetime = Field(description="ISO 8601 with the offset of the coach's time zone at that moment.")
+    end: datetime
+
+
+class BookingSlotsResponse(BaseModel):
+    """The free intake slots of the coming weeks, earliest first; none when booking is not configured."""
+
+    time_zone: str | None = Field(description="The coach's time zone (IANA), or null: no booking configured.")
+    slots: list[SlotOut]
 
 
 class ChallengeResponse(BaseModel):

@@ -12,17 +12,20 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from pijnreset.content.booking import InvitationTexts, invitation_texts
 from pijnreset.content.loader import Content
+from pijnreset.logic.invitations import Invitation, calendar_bytes, intake_uid
 from pijnreset.logic.scoring import urgent_advice
-from pijnreset.logic.tokens import LINK_VALIDITY_SECONDS, Purpose
-from pijnreset.models.email import Envelope, JobData, SenderIdentity
+from pijnreset.logic.tokens import DOCUMENT_PATHS, LINK_VALIDITY_SECONDS, Purpose
+from pijnreset.models.email import Attachment, Envelope, JobData, SenderIdentity
 from pijnreset.models.email_errors import JobNotRenderable
-from pijnreset.timestamps import for_people
+from pijnreset.timestamps import COACH_TIME_ZONE, for_people, moment
 
 _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
     "unsubscribe": "/unsubscribe",
     "erase": "/privacy/erase/confirm",
+    **DOCUMENT_PATHS,
 }
 
 
@@ -57,6 +60,8 @@ class Sending:
     identity: SenderIdentity
     now: datetime
     backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
+    video_room_url: str = ""
+    invitation: InvitationTexts | None = None
 
 
 def _lead(data: JobData) -> dict[str, Any]:
@@ -84,6 +89,13 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
     if data.lead is None or data.submission is None:
         raise JobNotRenderable("lead or submission gone")
     result = data.submission["result"]
+    lead_id, submission_id = data.lead["lead_id"], data.submission["submission_id"]
+    # The PDFs of this test; after an urgent result only the GP summary (it leads with the GP-today advice).
+    documents = {
+        purpose: sending.links.action_url(purpose, lead_id, sending.now, ref=submission_id)
+        for purpose in DOCUMENT_PATHS
+        if purpose == "gp_summary" or result["triage"] != "urgent"
+    }
     return _to_lead(
         data,
         sending,
@@ -91,6 +103,8 @@ def result_email(data: JobData, sending: Sending) -> Envelope:
         name=data.submission.get("name", ""),
         result=result,
         intake_url=sending.links.intake_url,
+        report_url=documents.get("report"),
+        gp_summary_url=documents["gp_summary"],
     )
 
 
@@ -152,6 +166,7 @@ def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
         },
         reply_to_email=intake["email"],
         reply_to_name=intake["name"],
+        attachments=_invitation(intake, sending, for_coach=True),
     )
 
 
@@ -170,6 +185,7 @@ def intake_confirmation_email(data: JobData, sending: Sending) -> Envelope:
             "see_gp": sending.content.questionnaire.result.triage.see_gp.model_dump(),
             "disclaimer": sending.content.disclaimer.model_dump(),
         },
+        attachments=_invitation(intake, sending, for_coach=False),
     )
 
 
@@ -190,6 +206,54 @@ def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
         "preferred_moments": intake.get("preferred_moments", []),
         "message": intake.get("message"),
         "requested_at": for_people(intake["created_at"]),
+        "slot": _slot_view(intake),
+        "gp_acknowledged": bool(intake.get("gp_acknowledged")),
+    }
+
+
+def _invitation(intake: dict[str, Any], sending: Sending, for_coach: bool) -> tuple[Attachment, ...]:
+    """The calendar invitation of a booked intake (none for a call back): the same UID in both emails, so the
+    coach's and the prospect's calendars hold the one appointment; no health data in it."""
+    if not intake.get("slot_start") or intake.get("booking_status") != "booked":
+        return ()
+    texts = sending.invitation or invitation_texts()
+    name = intake["name"]
+    location = None
+    if intake["preferred_contact"] == "video" and sending.video_room_url:
+        location = texts.video_location.format(url=sending.video_room_url)
+    elif intake.get("phone"):
+        location = texts.phone_location.format(phone=intake["phone"])
+    invitation = Invitation(
+        uid=intake_uid(intake["request_id"], sending.identity.address.rpartition("@")[2]),
+        method="REQUEST",
+        sequence=int(intake.get("booking_sequence", 0)),
+        start=moment(intake["slot_start"]),
+        end=moment(intake["slot_end"]),
+        summary=texts.coach_summary.format(name=name) if for_coach else texts.summary,
+        description=texts.coach_description if for_coach else texts.description,
+        location=location,
+        organizer_email=sending.identity.coach_address,
+        organizer_name=sending.identity.name,
+        attendee_email=intake["email"],
+        attendee_name=name,
+        stamp=sending.now,
+    )
+    content = calendar_bytes(invitation, COACH_TIME_ZONE)
+    return (Attachment("intake.ics", "text/calendar", content, {"method": "REQUEST"}),)
+
+
+def _slot_view(intake: dict[str, Any]) -> dict[str, Any] | None:
+    """The booked slot's parts in the coach's time zone; the templates name the day and month in Dutch."""
+    if not intake.get("slot_start") or intake.get("booking_status") != "booked":
+        return None
+    start, end = (moment(intake[name]).astimezone(COACH_TIME_ZONE) for name in ("slot_start", "slot_end"))
+    return {
+        "weekday": start.weekday(),
+        "day": start.day,
+        "month": start.month,
+        "year": start.year,
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
     }
 
 
