@@ -302,3 +302,15 @@ class CoachReportSettings(FunctionSettings, Table):
 
 class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
     """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""
+
+
+class DeadLetterQueues(_Environment):
+    """The queues where failed work waits: the weekly digest reports how much."""
+
+    email_dead_letter_queue_url: str = Field(min_length=1)
+    relay_dead_letter_queue_url: str = Field(min_length=1)
+    async_failure_queue_url: str = Field(min_length=1)
+
+
+class WeeklyDigestSettings(FunctionSettings, Table, Questionnaire, Sender, SesConfigurationSet, DeadLetterQueues):
+    pass

@@ -130,6 +130,17 @@ def test_exact_counts_by_source_and_week_after_a_mix_of_traffic(stack, tokens, q
     assert "anna" not in text.lower()
     assert "bram" not in text.lower()
 
+    # The coach's weekly digest of this week, as next Monday's schedule would send it: it lands in the outbox.
+    lever = requests.post(f"{stack.url}/_dev/weekly-digest?days=7", timeout=30)
+    assert lever.status_code == 200, lever.text
+    assert lever.json()["sent"] == 1
+    (digest,) = stack.emails(lambda email: email["subject"].startswith("Je week in cijfers"))
+    assert digest["to"] == "coach@pijnresetcoach.nl"
+    assert "Test begonnen: 4 (week ervoor 0, verschil +4)" in digest["text"]
+    assert "Aanmelding bevestigd: 1" in digest["text"]
+    for personal in ("anna", "bram", "vries", "@example.nl"):
+        assert personal not in (digest["text"] + digest["html"]).lower()
+
 
 @pytest.mark.parametrize(
     ("params", "field", "kind"),

@@ -101,14 +101,18 @@ def test_only_the_sender_may_call_ses_and_only_from_the_sender_address():
                 "ses:DeleteSuppressedDestination",
             }
             continue
-        if name != "EmailSenderFunction":
+        if name not in ("EmailSenderFunction", "WeeklyDigestFunction"):
             assert ses == [], name
             continue
         (statement,) = ses
         resources = json.dumps(statement["Resource"])
         assert "identity/${SesIdentity}" in resources
         assert "configuration-set/${EmailConfigurationSet}" in resources
-        assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SenderAddress"}}}
+        assert statement["Condition"]["StringEquals"] == {"ses:FromAddress": {"Ref": "SenderAddress"}}
+        if name == "WeeklyDigestFunction":  # the coach's digest goes to the coach only
+            assert statement["Condition"]["ForAllValues:StringEquals"] == {"ses:Recipients": {"Ref": "CoachAddress"}}
+        else:
+            assert set(statement["Condition"]) == {"StringEquals"}
 
 
 def test_the_table_keeps_its_data_encrypted_recoverable_with_ttl_and_stream():

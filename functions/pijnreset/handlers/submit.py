@@ -48,6 +48,8 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     if admitted.bot:
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
     steps: tuple[Step, ...] = ("completed", "optin_requested") if new.marketing_requested else ("completed",)
+    if new.result.triage == "urgent":
+        steps = (*steps, "red_flag")  # the weekly digest's red flags raised (logic/funnel.py)
     funnel = plan_count(now, settings.questionnaire_version, new.source, *steps)
     recorded = table.record_submission(new, door.caps(app, new.email, new.email_kinds, now), funnel)
     outcome = settled(recorded, "submission_id", "SubmissionConflict")

@@ -26,8 +26,10 @@ Step = Literal[
     "intake_requested",
     "booked",
     "unsubscribed",
+    "red_flag",
 ]
-# The funnel's order (``unsubscribed`` is no step forward: it is reported beside the others).
+# The funnel's order; ``unsubscribed`` and ``red_flag`` (a stored Pijntest with an urgent triage) are no steps
+# forward: they are reported beside the others.
 STEPS: tuple[Step, ...] = (
     "started",
     "completed",
@@ -37,6 +39,7 @@ STEPS: tuple[Step, ...] = (
     "intake_requested",
     "booked",
     "unsubscribed",
+    "red_flag",
 )
 Grouping = Literal["source", "campaign", "none"]
 

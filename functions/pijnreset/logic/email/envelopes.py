@@ -133,6 +133,20 @@ def erase_request_coach_email(data: JobData, sending: Sending) -> Envelope:
     )
 
 
+def weekly_digest_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach, from the weekly digest function (not a job of the outbox): last week's numbers in
+    ``job["digest"]`` (logic/digest.py), nothing of a person."""
+    digest = data.job.get("digest")
+    if not isinstance(digest, dict):
+        raise JobNotRenderable("no digest")
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"digest": digest, "disclaimer": sending.content.disclaimer.model_dump()},
+    )
+
+
 def marketing_email(data: JobData, sending: Sending) -> Envelope:
     """A follow-up: one-click unsubscribe in the headers (RFC 8058) and as a link in both parts."""
     unsubscribe_url = sending.links.action_url("unsubscribe", _lead(data)["lead_id"], sending.now)
@@ -307,6 +321,7 @@ BUILDERS: dict[str, EnvelopeBuilder] = {
     "erase_request_coach": erase_request_coach_email,
     "intake_coach": intake_coach_email,
     "intake_confirmation": intake_confirmation_email,
+    "weekly_digest": weekly_digest_email,
 }
 
 
