@@ -93,6 +93,11 @@ original_call = botocore.client.BaseClient._make_api_call
 def timed_call(self, operation, params):
     began = time.perf_counter()
     try:
+        if operation in ("GetSuppressedDestination", "DeleteSuppressedDestination"):
+            # moto's server has no SES suppression list (infra/local/ses_suppression.py emulates it in-process
+            # only); a bench visitor was never suppressed, which SES answers so.
+            error = {{"Error": {{"Code": "NotFoundException", "Message": "not on the suppression list"}}}}
+            raise self.exceptions.NotFoundException(error, operation)
         return original_call(self, operation, params)
     finally:
         aws["seconds"] += time.perf_counter() - began
@@ -166,10 +171,22 @@ class Fixtures:
             "EraseFunction": lambda: self.http("POST", self.erase_link()),
             "DueWorkFunction": self.schedule_event,
             "SesEventsFunction": self.ses_event,
+            "CoachSessionFunction": self.coach_sign_in,
         }
+        self.coach_users = False
 
     def event(self, logical_id: str) -> dict[str, Any]:
         return self.makers[logical_id]()
+
+    def coach_sign_in(self) -> dict[str, Any]:
+        """The coach's sign-in with the local coach user (created in moto's user pool once)."""
+        from infra.local.coach_users import LOCAL_USERS, create_local_users
+
+        if not self.coach_users:
+            create_local_users(self.stack)
+            self.coach_users = True
+        coach = LOCAL_USERS[0]
+        return self.http("POST", "/coach/session", {"username": coach.username, "password": coach.password})
 
     def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
         from infra.challenge import made

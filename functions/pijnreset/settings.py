@@ -250,6 +250,10 @@ class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, 
     pass
 
 
+class BookingCancelSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, EmailRetention):
+    pass
+
+
 class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
     pass
 
@@ -300,10 +304,6 @@ class CoachReportSettings(FunctionSettings, Table):
     pass
 
 
-class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
-    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""
-
-
 class DeadLetterQueues(_Environment):
     """The queues where failed work waits: the weekly digest reports how much."""
 
@@ -314,3 +314,7 @@ class DeadLetterQueues(_Environment):
 
 class WeeklyDigestSettings(FunctionSettings, Table, Questionnaire, Sender, SesConfigurationSet, DeadLetterQueues):
     pass
+
+
+class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
+    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""

@@ -27,6 +27,8 @@ def test_every_route_of_the_template_is_documented(spec):
         ("POST", "/pijntest/started"),
         ("POST", "/intake"),
         ("GET", "/booking/slots"),
+        ("GET", "/booking/cancel"),
+        ("POST", "/booking/cancel"),
         ("GET", "/confirm"),
         ("POST", "/confirm"),
         ("GET", "/unsubscribe"),

@@ -39,9 +39,12 @@ def test_the_parameters_a_coach_sets_are_there():
     assert TEMPLATE["Parameters"]["AlarmEmail"]["Default"] == ""
 
 
-def test_globals_run_python_3_13_on_arm64_traced_with_powertools_settings():
+def test_globals_run_python_3_13_on_arm64_with_tracing_a_parameter_and_powertools_settings():
     function = TEMPLATE["Globals"]["Function"]
-    assert (function["Runtime"], function["Architectures"], function["Tracing"]) == ("python3.13", ["arm64"], "Active")
+    assert (function["Runtime"], function["Architectures"]) == ("python3.13", ["arm64"])
+    assert function["Tracing"] == {"Ref": "Tracing"}
+    tracing = TEMPLATE["Parameters"]["Tracing"]
+    assert (tracing["Default"], tracing["AllowedValues"]) == ("PassThrough", ["PassThrough", "Active"])
     variables = function["Environment"]["Variables"]
     assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"} <= set(variables)
 
@@ -244,6 +247,16 @@ def test_the_functions_emit_exactly_the_custom_metrics_the_alarms_read():
     assert source.count("add_metric(") == 1, "alarm_count is the one way to a metric"
     literal = set(re.findall(r'alarm_count\("(\w+)"', source))
     assert literal <= ALARMED
+
+
+def test_snapstart_is_an_opt_in_for_the_form_s_request_path():
+    assert TEMPLATE["Parameters"]["SnapStart"]["Default"] == "off"
+    snapped = {name for name, function in FUNCTIONS.items() if "SnapStart" in function["Properties"]}
+    assert snapped == {"QuestionnaireFunction", "ChallengeFunction", "SubmitFunction", "IntakeFunction"}
+    for name in snapped:
+        properties = FUNCTIONS[name]["Properties"]
+        assert properties["AutoPublishAlias"] == "live", "SnapStart applies to published versions only"
+        assert properties["SnapStart"] == {"ApplyOn": {"Fn::If": ["HasSnapStart", "PublishedVersions", "None"]}}
 
 
 def test_the_dashboard_is_optional_and_off_by_default():

@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import icalendar
 import pytest
+from pijnreset.timestamps import iso
 
 from infra.template import REGION
-from tests.support.payloads import changed, intake_request, submission
+from tests.support.links import action_links
+from tests.support.payloads import changed, erasure_request, intake_request, submission
 
 
 def _slots(api) -> list[dict]:
@@ -226,3 +228,132 @@ def test_a_call_back_intake_carries_no_invitation(api, pollers, outbox):
     assert api.post("/intake", json_body=intake_request()).status == 202
     pollers.drain()
     assert [email["attachments"] for email in outbox()] == [[], []]
+
+
+def _booked_with_emails(api, pollers, outbox):
+    slot = _slots(api)[0]
+    body = _booking(slot)
+    assert api.post("/intake", json_body=body).status == 202
+    pollers.drain()
+    confirmation = next(email for email in outbox() if email["to"] != COACH)
+    return slot, body, confirmation
+
+
+def test_the_cancel_link_shows_a_page_on_get_and_only_the_post_cancels(api, pollers, outbox, table_items):
+    slot, body, confirmation = _booked_with_emails(api, pollers, outbox)
+    link = action_links(confirmation)["/booking/cancel"]
+
+    page = api.get(link)
+    assert page.status == 200
+    assert "zeg mijn intakegesprek af" in page.text.lower()
+    assert len(_slot_items()) == 1, "a link scanner's GET changes nothing"
+
+    sent_before = len(outbox())
+    done = api.post(link)
+    assert done.status == 200
+    assert "afgezegd" in done.text
+    assert _slot_items() == []
+    assert slot["start"] in [s["start"] for s in _slots(api)], "the slot is free again"
+    (intake,) = [i for i in table_items() if i["entity"] == "intake"]
+    assert (intake["booking_status"], intake["booking_sequence"]) == ("cancelled", 1)
+
+    pollers.drain()
+    cancels = outbox()[: len(outbox()) - sent_before]
+    assert sorted(email["to"] for email in cancels) == sorted([COACH, "Anna de Vries <anna.de.vries@example.nl>"])
+    for email in cancels:
+        (attachment,) = email["attachments"]
+        assert attachment["content_type"] == "text/calendar; method=CANCEL"
+        calendar = icalendar.Calendar.from_ical(attachment["content"])
+        (event,) = calendar.walk("VEVENT")
+        assert calendar["METHOD"] == "CANCEL"
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert str(event["UID"]) == f"intake-{body['request_id']}@pijnresetcoach.nl"
+        assert int(event["SEQUENCE"]) == 1
+        assert event.decoded("DTSTART") == datetime.fromisoformat(slot["start"])
+
+    again = api.post(link)
+    assert again.status == 409
+    assert _slot_items() == []
+
+
+def test_a_forged_or_other_purpose_cancel_link_changes_nothing(api, pollers, outbox):
+    _, _, confirmation = _booked_with_emails(api, pollers, outbox)
+    link = action_links(confirmation)["/booking/cancel"]
+    assert api.post(link[:-3] + "abc").status == 400
+    assert api.post("/booking/cancel?token=").status == 400
+    assert len(_slot_items()) == 1
+
+
+def _reminders(outbox) -> list[dict]:
+    return [email for email in outbox() if email["subject"].startswith("Herinnering")]
+
+
+def test_the_reminder_goes_once_24_hours_before_through_the_due_work(api, pollers, outbox, table_items):
+    from pijnreset.handlers import due_work
+
+    slot, _, _ = _booked_with_emails(api, pollers, outbox)
+    (reminder,) = [i for i in table_items() if i["entity"] == "booking_reminder"]
+    start = datetime.fromisoformat(slot["start"])
+    due = (start - timedelta(hours=24)).astimezone(UTC)
+    assert reminder["due_at"] == iso(due)
+    assert reminder["gsi1pk"] == "DUE#" + iso(due)[:13]
+    assert reminder["pk"].startswith("LEAD#"), "in the lead's partition, which an erasure deletes whole"
+
+    assert due_work.run(start - timedelta(hours=25))["reminders_enqueued"] == 0, "not before its time"
+    assert due_work.run(start - timedelta(hours=23))["reminders_enqueued"] == 1
+    assert due_work.run(start - timedelta(hours=22))["reminders_enqueued"] == 0, "once"
+    pollers.drain()
+    (sent,) = _reminders(outbox)
+    assert sent["to"] == "Anna de Vries <anna.de.vries@example.nl>"
+    assert f"{start:%H:%M}-" in sent["text"]
+    assert "/booking/cancel?token=" in sent["text"]
+    assert "List-Unsubscribe" not in dict(sent["headers"]), "a reminder is no marketing"
+
+
+def test_no_reminder_after_a_cancel(api, pollers, outbox, table_items):
+    from pijnreset.handlers import due_work
+
+    slot, _, confirmation = _booked_with_emails(api, pollers, outbox)
+    assert api.post(action_links(confirmation)["/booking/cancel"]).status == 200
+    (reminder,) = [i for i in table_items() if i["entity"] == "booking_reminder"]
+    assert "gsi1pk" not in reminder, "taken out of the due index"
+    start = datetime.fromisoformat(slot["start"])
+    assert due_work.run(start - timedelta(hours=23))["reminders_enqueued"] == 0
+    pollers.drain()
+    assert _reminders(outbox) == []
+
+
+def test_a_reminder_job_of_an_intake_cancelled_after_it_was_due_is_skipped(api, pollers, outbox):
+    from pijnreset.handlers import due_work
+
+    slot, _, confirmation = _booked_with_emails(api, pollers, outbox)
+    start = datetime.fromisoformat(slot["start"])
+    assert due_work.run(start - timedelta(hours=23))["reminders_enqueued"] == 1  # its job is written...
+    assert api.post(action_links(confirmation)["/booking/cancel"]).status == 200  # ...then the cancel
+    pollers.drain()
+    assert _reminders(outbox) == []
+
+
+def test_an_erasure_frees_the_booked_slot_and_takes_the_reminder_with_it(api, pollers, outbox, table_items):
+    slot, _, _ = _booked_with_emails(api, pollers, outbox)
+    assert api.post("/privacy/erase", json_body=erasure_request("anna.de.vries@example.nl")).status == 202
+    pollers.drain()
+    erase_mail = next(email for email in outbox() if "/privacy/erase/confirm" in email["text"])
+    assert api.post(action_links(erase_mail)["/privacy/erase/confirm"]).status == 200
+    assert [i for i in table_items() if i["entity"] in {"intake", "booking_reminder"}] == []
+    assert _slot_items() == []
+    assert slot["start"] in [s["start"] for s in _slots(api)]
+
+
+def test_a_booking_counts_booked_in_the_funnel_and_a_taken_slot_counts_nothing(api):
+    from pijnreset.dal.funnel import funnel_counts
+    from pijnreset.logic.funnel import funnel_day
+
+    slot = _slots(api)[0]
+    assert api.post("/intake", json_body=_booking(slot)).status == 202
+    assert api.post("/intake", json_body=_booking(slot)).status == 409
+    assert api.post("/intake", json_body=intake_request()).status == 202
+    today = funnel_day(datetime.now(UTC))
+    client = boto3.client("dynamodb", region_name=REGION)
+    (row,) = funnel_counts(client, os.environ["TABLE_NAME"], today, today)
+    assert (row.counts["intake_requested"], row.counts["booked"]) == (2, 1)

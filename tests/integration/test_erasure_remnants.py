@@ -344,7 +344,12 @@ def test_the_sweep_stops_within_its_time_budget_and_goes_on_next_time(api, polle
     pollers.drain()
     monkeypatch.undo()
     later = datetime.now(UTC) + timedelta(hours=1)
-    assert due_work.run(later, seconds_left=lambda: 5.0) == {"followups_enqueued": 0, "jobs_swept": 0, "out_of_time": 1}
+    assert due_work.run(later, seconds_left=lambda: 5.0) == {
+        "followups_enqueued": 0,
+        "reminders_enqueued": 0,
+        "jobs_swept": 0,
+        "out_of_time": 1,
+    }
     assert due_work.run(later)["jobs_swept"] == 1
     pollers.drain()
     assert len(outbox()) == 1

@@ -149,3 +149,11 @@ def test_the_shipped_availability_loads_and_an_empty_version_is_no_booking(tmp_p
     (tmp_path / "booking" / "availability-x.yaml").write_text("version: availability-y\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"availability-x\.yaml"):
         load_availability("availability-x", tmp_path)
+
+
+def test_the_reminder_is_due_a_day_before_unless_that_has_passed():
+    from pijnreset.logic.booking import reminder_time
+
+    slot = Slot(utc("2026-12-10T08:00:00+00:00"), utc("2026-12-10T08:30:00+00:00"))
+    assert reminder_time(slot, utc("2026-12-01T08:00:00+00:00")) == utc("2026-12-09T08:00:00+00:00")
+    assert reminder_time(slot, utc("2026-12-09T09:00:00+00:00")) is None

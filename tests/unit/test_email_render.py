@@ -64,6 +64,20 @@ INTAKE = {
     "message": "Ik heb al twee jaar last van mijn onderrug.",
     "created_at": "2026-11-27T10:00:00.000Z",
 }
+# A cancelled booking, as the cancel emails read it (docs/booking.md).
+BOOKED = INTAKE | {
+    "lead_id": "a" * 32,
+    "slot_start": "2026-12-03T08:00:00.000Z",
+    "slot_end": "2026-12-03T08:30:00.000Z",
+    "booking_status": "booked",
+}
+CANCELLED_BOOKING = INTAKE | {
+    "lead_id": "a" * 32,
+    "slot_start": "2026-12-03T08:00:00.000Z",
+    "slot_end": "2026-12-03T08:30:00.000Z",
+    "booking_status": "cancelled",
+    "booking_sequence": 1,
+}
 
 
 def sample_digest() -> dict:
@@ -101,7 +115,13 @@ def _built(kind, scenario, content, questionnaire):
         job={"kind": kind, **({"digest": sample_digest()} if kind == "weekly_digest" else {})},
         lead={"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32},
         submission=submission,
-        intake=INTAKE if kind.startswith("intake_") else None,
+        intake=INTAKE
+        if kind.startswith("intake_")
+        else BOOKED
+        if kind == "booking_reminder"
+        else CANCELLED_BOOKING
+        if kind.startswith("booking_")
+        else None,
     )
     sending = Sending(
         content,

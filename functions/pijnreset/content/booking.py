@@ -116,6 +116,7 @@ class InvitationTexts(_Strict):
     coach_description: str = Field(min_length=1, max_length=1000)
     phone_location: str = Field(pattern=r"\{phone\}")
     video_location: str = Field(pattern=r"\{url\}")
+    cancelled_prefix: str = Field(min_length=1, max_length=40)
 
 
 def invitation_texts(templates_dir: Path | None = None) -> InvitationTexts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
@@ -22,6 +22,7 @@ from pijnreset.dal.table import (
     LEADS_MONTH,
     PROFILE,
     consent_item,
+    due_keys,
     email_job_item,
     from_item,
     intake_replay_key,
@@ -31,6 +32,7 @@ from pijnreset.dal.table import (
     month_keys,
     open_intake_keys,
     profile_key,
+    reminder_sk,
     slot_key,
     submission_replay_key,
     submission_sk,
@@ -341,6 +343,8 @@ class LeadsTable:
                 "message": new.message,
                 "submission_id": new.submission_id,
                 **_booking_attributes(new),
+                # The reminder item to take out of the due index when the booking is cancelled.
+                "reminder_sk": reminder_sk(new.request_id) if new.slot and new.reminder_at else None,
                 "created_at": created,
                 "expires_at": new.expires_at,
                 # Open: in the sparse index until the coach marks it handled.
@@ -349,6 +353,8 @@ class LeadsTable:
             }
         )
         booked = [self._slot_put(new, new.slot, stored_sk, created)] if new.slot else []
+        if new.slot and new.reminder_at:
+            booked.append(self._reminder_put(new, new.slot, new.reminder_at, stored_sk, created))
         # The sender reads the intake and the lead's latest Pijntest, whichever it is by then.
         refs = {"intake_sk": stored_sk, "with_latest_submission": True}
         return [
@@ -386,6 +392,26 @@ class LeadsTable:
                 "intake_sk": intake_sk,
                 "slot_start": iso(slot.start),
                 "slot_end": iso(slot.end),
+                "created_at": created,
+                "expires_at": int((slot.end + SLOT_KEPT).timestamp()),
+            }
+        )
+
+    def _reminder_put(self, new: NewIntake, slot: Slot, due: datetime, intake_sk: str, created: str) -> dict[str, Any]:
+        """The booked intake's reminder, in the due index at ``due`` (the due work turns it into its email job
+        once); erased with the lead's partition, taken out of the index by a cancel."""
+        pk, sk = lead_pk(new.lead_id), reminder_sk(new.request_id)
+        return self._new_put(
+            {
+                **key(pk, sk),
+                **due_keys(due, pk, sk),
+                "entity": "booking_reminder",
+                "lead_id": new.lead_id,
+                "kind": "booking_reminder",
+                "request_id": new.request_id,
+                "intake_sk": intake_sk,
+                "status": "scheduled",
+                "due_at": iso(due),
                 "created_at": created,
                 "expires_at": int((slot.end + SLOT_KEPT).timestamp()),
             }

@@ -35,12 +35,13 @@ from pijnreset.dal.table import (
     live_values,
     profile_key,
     replay_key_of,
+    slot_key,
     suppression_item,
     suppression_key,
     to_item,
 )
 from pijnreset.logic.erasure import erasure_marker_expires_at, link_still_open, needs_reapplying
-from pijnreset.timestamps import iso
+from pijnreset.timestamps import iso, moment
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -148,11 +149,17 @@ class PersonData:
             released = True
         # The erasure emails go last, in a call of their own: while one is stored its link still works, so
         # an erasure cut short can be finished by using the link again.
-        others = [item for item in doomed if item.get("kind") != "erase_confirm"]
-        links = [item for item in doomed if item.get("kind") == "erase_confirm"]
+        # A booked intake's slot (outside the person's partition, no PII in it) is freed with it.
+        slots = [
+            slot_key(moment(item["slot_start"]))
+            for item in doomed
+            if item.get("entity") == "intake" and item.get("booking_status") == "booked" and item.get("slot_start")
+        ]
+        others = [key_of(item) for item in doomed if item.get("kind") != "erase_confirm"] + slots
+        links = [key_of(item) for item in doomed if item.get("kind") == "erase_confirm"]
         for part in (others, links):
             for start in range(0, len(part), BATCH_WRITE_LIMIT):
-                self._delete([key_of(item) for item in part[start : start + BATCH_WRITE_LIMIT]])
+                self._delete(part[start : start + BATCH_WRITE_LIMIT])
         return Erasure(len(doomed), marker.get("scope") if marker else None, released)
 
     def erasures(self) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ One DynamoDB table holds every item of every lead (see template.yaml for the tab
                               sk = EMAIL#<kind>#<created_at>#<ref>        an email job (the outbox)
                               sk = EMAIL#<kind>#<once_per>                an email job sent at most once per value
                               sk = FOLLOWUP#<sequence>#<step>#<time>      a scheduled follow-up email
+                              sk = REMINDER#<request_id>                  the reminder of a booked intake
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
   pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
   pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
@@ -235,6 +236,10 @@ def slot_sk(start: datetime) -> str:
 def slot_key(start: datetime) -> Key:
     """One key per slot start: the conditional put of a booking makes exactly one booking of a slot win."""
     return key(booking_pk(start), slot_sk(start))
+
+
+def reminder_sk(request_id: str) -> str:
+    return f"REMINDER#{request_id}"
 
 
 def booking_pks(start: datetime, end: datetime) -> list[str]:

@@ -1,4 +1,5 @@
-"""The scheduled function: turns due follow-ups into email jobs and re-queues stuck email jobs.
+"""The scheduled function: turns due follow-ups and booking reminders into email jobs and re-queues stuck
+email jobs.
 
 It runs on an EventBridge schedule and reads only the due index's hour buckets of the look-back window
 (never a Scan). Everything it does is conditional, so overlapping or repeated runs do no double work.
@@ -34,7 +35,7 @@ queue = EmailQueue(settings.email_queue_url)
 
 
 def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> dict[str, int]:
-    counts = {"followups_enqueued": 0, "jobs_swept": 0, "out_of_time": 0}
+    counts = {"followups_enqueued": 0, "reminders_enqueued": 0, "jobs_swept": 0, "out_of_time": 0}
     for item in due_work.due(now, LOOK_BACK):
         if seconds_left() < TIME_RESERVE_SECONDS:
             counts["out_of_time"] = 1
@@ -49,6 +50,16 @@ def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> 
                 followup_sk=item["sk"],
             )
             counts["followups_enqueued"] += due_work.enqueue_followup(item, job, now)
+        elif item.get("entity") == "booking_reminder":  # once: the same conditional hand-over as a follow-up
+            job = email_job_item(
+                lead_id=item["lead_id"],
+                kind=item["kind"],
+                created_at=now,
+                reference=item["request_id"],
+                expires_at=settings.retention().expires_at("email", now),
+                intake_sk=item["intake_sk"],
+            )
+            counts["reminders_enqueued"] += due_work.enqueue_followup(item, job, now)
         elif (
             item.get("entity") == "email_job"
             and stuck(item, now)

@@ -21,7 +21,7 @@ from pijnreset.dal.bookings import Bookings
 from pijnreset.dal.leads_table import LeadsTable
 from pijnreset.dal.outcomes import Recorded
 from pijnreset.entry import json_api
-from pijnreset.logic.funnel import plan_count
+from pijnreset.logic.funnel import Step, plan_count
 from pijnreset.logic.intake import INTAKE_EMAIL_KINDS, check_intake, intake_slot, plan_intake
 from pijnreset.models.api import BookingSlotsResponse, ErrorResponse, IntakeResponse
 from pijnreset.models.intake import IntakeRequest
@@ -77,7 +77,9 @@ def request_intake(request: Annotated[IntakeRequest, Body()]) -> Any:
     if slot is not None:
         refuse_by_triage(*table.booking_triage(new.lead_id), request.gp_acknowledged)
     # The intake form carries no source: an intake counts under the "(none)" source (docs/privacy.md).
-    funnel = plan_count(now, settings.questionnaire_version, None, "intake_requested")
+    # A booking also counts "booked", in the same transaction: a slot taken by another request counts nothing.
+    steps: tuple[Step, ...] = ("intake_requested", "booked") if slot else ("intake_requested",)
+    funnel = plan_count(now, settings.questionnaire_version, None, *steps)
     recorded = table.record_intake(new, door.caps(app, new.email, INTAKE_EMAIL_KINDS, now), funnel)
     outcome = settled(recorded, "request_id", "IntakeConflict")
     if isinstance(outcome, Recorded):

@@ -97,3 +97,13 @@ def booking_problems(triage: str | None, urgent_flagged: bool, gp_acknowledged: 
     if triage == "see_gp" and not gp_acknowledged:
         return [FieldProblem("gp_acknowledged", "gp_required")]
     return []
+
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def reminder_time(slot: Slot, now: datetime) -> datetime | None:
+    """When the reminder of a slot booked ``now`` is due: 24 hours before it; None when that has passed (a
+    booking made less than a day ahead gets its confirmation, no reminder)."""
+    due = slot.start - REMINDER_BEFORE
+    return due if due > now else None

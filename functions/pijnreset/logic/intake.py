@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pijnreset.content.booking import Availability
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem
-from pijnreset.logic.booking import Slot, bookable_slot
+from pijnreset.logic.booking import Slot, bookable_slot, reminder_time
 from pijnreset.logic.challenge import SolvedChallenge
 from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, consent_version_problems, new_form
 from pijnreset.logic.retention import Retention
@@ -32,6 +32,7 @@ class NewIntake(NewForm):
     submission_id: str | None  # the Pijntest the form says this visitor took, unverified
     consent: ConsentProof
     slot: Slot | None = None  # the booked slot, reserved by its own conditional item in the same write
+    reminder_at: datetime | None = None  # when its reminder is due (None: no slot, or less than a day ahead)
     gp_acknowledged: bool = False
 
 
@@ -77,5 +78,6 @@ def plan_intake(
         submission_id=str(request.submission_id) if request.submission_id else None,
         consent=consent_proof(content, "contact"),
         slot=slot,
+        reminder_at=reminder_time(slot, now) if slot else None,
         gp_acknowledged=request.gp_acknowledged,
     )

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from pijnreset.content.booking import InvitationTexts, invitation_texts
 from pijnreset.content.loader import Content
-from pijnreset.logic.invitations import Invitation, calendar_bytes, intake_uid
+from pijnreset.logic.invitations import Invitation, Method, calendar_bytes, intake_uid
 from pijnreset.logic.scoring import urgent_advice
 from pijnreset.logic.tokens import DOCUMENT_PATHS, LINK_VALIDITY_SECONDS, Purpose
 from pijnreset.models.email import Attachment, Envelope, JobData, SenderIdentity
@@ -25,6 +25,7 @@ _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
     "unsubscribe": "/unsubscribe",
     "erase": "/privacy/erase/confirm",
+    "booking": "/booking/cancel",
     **DOCUMENT_PATHS,
 }
 
@@ -197,6 +198,7 @@ def intake_confirmation_email(data: JobData, sending: Sending) -> Envelope:
             "intake": _intake_view(intake),
             "pijntest": pijntest,
             "see_gp": sending.content.questionnaire.result.triage.see_gp.model_dump(),
+            "cancel_url": cancel_url(intake, sending),
             "disclaimer": sending.content.disclaimer.model_dump(),
         },
         attachments=_invitation(intake, sending, for_coach=False),
@@ -221,14 +223,18 @@ def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
         "message": intake.get("message"),
         "requested_at": for_people(intake["created_at"]),
         "slot": _slot_view(intake),
+        "booked": intake.get("booking_status") == "booked",
         "gp_acknowledged": bool(intake.get("gp_acknowledged")),
     }
 
 
-def _invitation(intake: dict[str, Any], sending: Sending, for_coach: bool) -> tuple[Attachment, ...]:
-    """The calendar invitation of a booked intake (none for a call back): the same UID in both emails, so the
-    coach's and the prospect's calendars hold the one appointment; no health data in it."""
-    if not intake.get("slot_start") or intake.get("booking_status") != "booked":
+def _invitation(
+    intake: dict[str, Any], sending: Sending, for_coach: bool, method: Method = "REQUEST"
+) -> tuple[Attachment, ...]:
+    """The calendar invitation of a booked (or, for CANCEL, cancelled) intake; none for a call back. The same
+    UID in both emails, so the coach's and the prospect's calendars hold the one appointment; no health data."""
+    wanted = "cancelled" if method == "CANCEL" else "booked"
+    if not intake.get("slot_start") or intake.get("booking_status") != wanted:
         return ()
     texts = sending.invitation or invitation_texts()
     name = intake["name"]
@@ -237,13 +243,14 @@ def _invitation(intake: dict[str, Any], sending: Sending, for_coach: bool) -> tu
         location = texts.video_location.format(url=sending.video_room_url)
     elif intake.get("phone"):
         location = texts.phone_location.format(phone=intake["phone"])
+    summary = texts.coach_summary.format(name=name) if for_coach else texts.summary
     invitation = Invitation(
         uid=intake_uid(intake["request_id"], sending.identity.address.rpartition("@")[2]),
-        method="REQUEST",
+        method=method,
         sequence=int(intake.get("booking_sequence", 0)),
         start=moment(intake["slot_start"]),
         end=moment(intake["slot_end"]),
-        summary=texts.coach_summary.format(name=name) if for_coach else texts.summary,
+        summary=f"{texts.cancelled_prefix}{summary}" if method == "CANCEL" else summary,
         description=texts.coach_description if for_coach else texts.description,
         location=location,
         organizer_email=sending.identity.coach_address,
@@ -253,12 +260,70 @@ def _invitation(intake: dict[str, Any], sending: Sending, for_coach: bool) -> tu
         stamp=sending.now,
     )
     content = calendar_bytes(invitation, COACH_TIME_ZONE)
-    return (Attachment("intake.ics", "text/calendar", content, {"method": "REQUEST"}),)
+    return (Attachment("intake.ics", "text/calendar", content, {"method": method}),)
+
+
+def cancel_url(intake: dict[str, Any], sending: Sending) -> str | None:
+    """The signed link that cancels this booked intake (GET shows a page, only its button's POST acts)."""
+    if intake.get("booking_status") != "booked":
+        return None
+    return sending.links.action_url("booking", intake["lead_id"], sending.now, ref=intake["request_id"])
+
+
+def _to_the_booker(intake: dict[str, Any], sending: Sending, **context: Any) -> dict[str, Any]:
+    """What every email about a booking says to the one who booked it: their name, the intake, the disclaimer."""
+    return {
+        "name": intake["name"],
+        "intake": _intake_view(intake),
+        "disclaimer": sending.content.disclaimer.model_dump(),
+        **context,
+    }
+
+
+def booking_cancelled_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect: the cancellation, with METHOD:CANCEL for their calendar."""
+    _, intake = _lead_and_intake(data)
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant="default",
+        context=_to_the_booker(intake, sending, intake_url=sending.links.intake_url),
+        attachments=_invitation(intake, sending, for_coach=False, method="CANCEL"),
+    )
+
+
+def booking_reminder_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect, 24 hours before: the time, and the link to cancel. Never after a cancel: the reminder
+    of an intake that is no longer booked is skipped (an erasure leaves no intake to remind of)."""
+    _, intake = _lead_and_intake(data)
+    if intake.get("booking_status") != "booked":
+        raise JobNotRenderable("not_booked")
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant="default",
+        context=_to_the_booker(intake, sending, cancel_url=cancel_url(intake, sending)),
+    )
+
+
+def booking_cancelled_coach_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach: which booked intake was cancelled, with METHOD:CANCEL for their calendar."""
+    _, intake = _lead_and_intake(data)
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"intake": _intake_view(intake), "disclaimer": sending.content.disclaimer.model_dump()},
+        reply_to_email=intake["email"],
+        reply_to_name=intake["name"],
+        attachments=_invitation(intake, sending, for_coach=True, method="CANCEL"),
+    )
 
 
 def _slot_view(intake: dict[str, Any]) -> dict[str, Any] | None:
-    """The booked slot's parts in the coach's time zone; the templates name the day and month in Dutch."""
-    if not intake.get("slot_start") or intake.get("booking_status") != "booked":
+    """The booked (or cancelled) slot's parts in the coach's time zone; the templates name the day and month in
+    Dutch."""
+    if not intake.get("slot_start"):
         return None
     start, end = (moment(intake[name]).astimezone(COACH_TIME_ZONE) for name in ("slot_start", "slot_end"))
     return {
@@ -322,6 +387,9 @@ BUILDERS: dict[str, EnvelopeBuilder] = {
     "intake_coach": intake_coach_email,
     "intake_confirmation": intake_confirmation_email,
     "weekly_digest": weekly_digest_email,
+    "booking_cancelled": booking_cancelled_email,
+    "booking_cancelled_coach": booking_cancelled_coach_email,
+    "booking_reminder": booking_reminder_email,
 }
 
 
