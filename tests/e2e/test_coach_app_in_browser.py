@@ -102,6 +102,15 @@ def test_signing_in_by_keyboard_alone(browser: Browser, demo: RunningStack) -> N
         page.keyboard.type(COACH.password)
         page.keyboard.press("Enter")
         app.signed_in_as(COACH)
+        expect(app.heading("Leads")).to_be_focused()
+        page.keyboard.press("Shift+Tab")  # from the page's heading back into the menu, its last link first
+        expect(app.menu().get_by_role("link", name="Toegangslog")).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        expect(app.menu().get_by_role("link", name="Intakes")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(app.heading("Intakes")).to_be_focused()
+        expect(app.menu().get_by_role("link", name="Intakes")).to_have_attribute("aria-current", "page")
 
 
 @contextmanager
