@@ -2,9 +2,11 @@
 
 Each part runs in its own process (the cold starts and the load run start AWS on moto servers, the AWS
 call counts run moto in-process) and hands its figures back as JSON; the cost model is computed from
-them. Prints the report, and with --markdown docs/performance.md instead.
+them. Prints the report, and with --markdown docs/performance.md's report instead. With --docs it also
+saves the cost model's measured inputs (bench/cost_inputs.json) and rewrites the generated figures of
+docs/performance.md, docs/deploy.md's cost section and the README's Performance section.
 
-    python -m bench [--samples N] [--submissions N] [--concurrency N] [--markdown]
+    python -m bench [--samples N] [--submissions N] [--concurrency N] [--markdown] [--docs]
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--markdown", action="store_true", help="print docs/performance.md")
+    parser.add_argument("--docs", action="store_true", help="save the cost inputs and rewrite the documents")
     args = parser.parse_args()
     started = datetime.now(UTC)
     where = machine()
@@ -86,9 +89,19 @@ def main() -> None:
         cost.print_table(figures["cost"])
         print()
         load.print_table(figures["load"])
+    measured = f"Measured on {started:%Y-%m-%d} on {where}, with `make bench`:\n\n"
+    measured += "```text\n" + report.getvalue().rstrip() + "\n```"
+    if args.docs:
+        inputs = {"measured": f"{started:%Y-%m-%d}", "calls": figures["calls"], "cold": figures["cold"]}
+        cost.INPUTS.write_text(json.dumps(inputs, indent=1) + "\n", encoding="utf-8")
+        performance = ROOT / "docs" / "performance.md"
+        text = performance.read_text(encoding="utf-8")
+        start = text.index("Measured on ")
+        stop = text.index("```", text.index("```text", start) + 7) + 3
+        performance.write_text(text[:start] + measured + text[stop:], encoding="utf-8")
+        cost.write_documents(figures["cost"], inputs["measured"])
     if args.markdown:
-        print(f"Measured on {started:%Y-%m-%d} on {where}, with `make bench`:\n")
-        print("```text\n" + report.getvalue().rstrip() + "\n```")
+        print(measured)
     else:
         print(f"pijnreset bench, {started:%Y-%m-%d %H:%M} UTC, {where}\n")
         print(report.getvalue().rstrip())

@@ -93,6 +93,11 @@ original_call = botocore.client.BaseClient._make_api_call
 def timed_call(self, operation, params):
     began = time.perf_counter()
     try:
+        if operation in ("GetSuppressedDestination", "DeleteSuppressedDestination"):
+            # moto's server has no SES suppression list (infra/local/ses_suppression.py emulates it in-process
+            # only); a bench visitor was never suppressed, which SES answers so.
+            error = {{"Error": {{"Code": "NotFoundException", "Message": "not on the suppression list"}}}}
+            raise self.exceptions.NotFoundException(error, operation)
         return original_call(self, operation, params)
     finally:
         aws["seconds"] += time.perf_counter() - began
@@ -139,6 +144,13 @@ def _run(package: Package, body: str, spec: dict[str, Any], environment: dict[st
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+def today() -> str:
+    """The coach's today, as the funnel report's ``from``/``to`` take it."""
+    from pijnreset.timestamps import COACH_TIME_ZONE
+
+    return datetime.now(COACH_TIME_ZONE).date().isoformat()
+
+
 class Fixtures:
     """Fresh, realistic events for each function, made through the real handlers in this process."""
 
@@ -166,10 +178,28 @@ class Fixtures:
             "EraseFunction": lambda: self.http("POST", self.erase_link()),
             "DueWorkFunction": self.schedule_event,
             "SesEventsFunction": self.ses_event,
+            "CoachSessionFunction": self.coach_sign_in,
+            "CoachAppFunction": lambda: self.http("GET", "/coach"),
+            "CoachApiFunction": lambda: self.as_coach("GET", "/coach/api/leads"),
+            "CoachReportFunction": lambda: self.as_coach("GET", f"/coach/api/funnel?from={today()}&to={today()}"),
+            "ReportFunction": lambda: self.http("GET", f"/pijntest/rapport?token={self.token('report')}"),
+            "BookingCancelFunction": lambda: self.http("GET", f"/booking/cancel?token={self.token('booking')}"),
+            "WeeklyDigestFunction": self.schedule_event,
         }
+        self.coach_users = False
 
     def event(self, logical_id: str) -> dict[str, Any]:
         return self.makers[logical_id]()
+
+    def coach_sign_in(self) -> dict[str, Any]:
+        """The coach's sign-in with the local coach user (created in moto's user pool once)."""
+        from infra.local.coach_users import LOCAL_USERS, create_local_users
+
+        if not self.coach_users:
+            create_local_users(self.stack)
+            self.coach_users = True
+        coach = LOCAL_USERS[0]
+        return self.http("POST", "/coach/session", {"username": coach.username, "password": coach.password})
 
     def submission(self, email: str | None = None, marketing: bool = False) -> dict[str, Any]:
         from infra.challenge import made
@@ -207,11 +237,26 @@ class Fixtures:
         from pijnreset.logic.tokens import sign
 
         _, lead_id = self.person(marketing=marketing or purpose == "unsubscribe")
-        ref = self.submission_id if purpose == "confirm" else None
+        ref = (
+            self.submission_id
+            if purpose in ("confirm", "report")
+            else str(uuid.uuid4())
+            if purpose == "booking"
+            else None
+        )
         return sign(TOKEN_KEY.encode(), purpose, lead_id, int(time.time()) + 3600, ref)
 
     def http(self, method: str, target: str, body: Any = None) -> dict[str, Any]:
         return http_event(self.gateway.functions, method, target, body)
+
+    def as_coach(self, method: str, target: str) -> dict[str, Any]:
+        """A coach route's event with the claims the JWT authorizer passes for the local coach user."""
+        from infra.local.jwt_authorizer import gateway_claims
+
+        event = self.http(method, target)
+        claims = {"token_use": "access", "sub": "bench-coach", "username": "coach", "cognito:groups": ["coach"]}
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": gateway_claims(claims), "scopes": None}}
+        return event
 
     def erase_link(self) -> str:
         email, _ = self.person()

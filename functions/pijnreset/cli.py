@@ -6,6 +6,9 @@
     pijnreset verify --email ADDR    the person replied from this address: it is theirs (their name, flag)
     pijnreset export --email ADDR    every stored item of that person, as JSON (a data subject's request)
     pijnreset erase --email ADDR     delete every item of that person (asks first; --yes does not)
+    pijnreset access-log --email ADDR
+                                     who has seen that person's data: every view, export, erasure, note and
+                                     status change on the dashboard (the access log), newest first
     pijnreset reapply-erasures --from-table OLD
                                      after a restore from backup: erase again, in the restored table, everyone
                                      the erasure markers of the table OLD (the one before the restore) list
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pijnreset.dal.access_log import access_of_person
 from pijnreset.dal.intakes import OpenIntakes
 from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
@@ -154,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--email", required=True, help="het e-mailadres van de persoon")
     erase.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
     erase.set_defaults(run=erase_person)
+    access = commands.add_parser(
+        "access-log", parents=[common], help="wie de gegevens van één persoon heeft ingezien of bewerkt"
+    )
+    access.add_argument("--email", required=True, help="het e-mailadres van de persoon")
+    access.add_argument("--json", action="store_true", help="alles, als JSON (voor scripts)")
+    access.set_defaults(run=show_access_log)
     reapply = commands.add_parser(
         "reapply-erasures",
         parents=[common],
@@ -355,6 +365,38 @@ def erase_person(args: argparse.Namespace, stack: Stack) -> int:
         "marketing": " (een afmelding blijft: alleen een hash van het adres)",
     }
     print(f"Verwijderd: {erasure.deleted} items{kept.get(erasure.kept_marker or '', '')}.", file=stack.out)
+    return 0
+
+
+_ACTIONS = {
+    "view": "bekeek de gegevens",
+    "lookup": "zocht op e-mailadres",
+    "pdf": "maakte een pdf",
+    "note": "schreef een notitie",
+    "handled": "markeerde een intake als afgehandeld",
+    "export_person": "exporteerde alle gegevens",
+    "erase": "verwijderde alle gegevens",
+}
+
+
+def show_access_log(args: argparse.Namespace, stack: Stack) -> int:
+    """ "Who has seen my data": the dashboard's access log about this address's hash (it outlives an erasure)."""
+    entries = access_of_person(stack.dynamodb, stack.table_name, lead_id_for(args.email))
+    if args.json:
+        public = [{k: v for k, v in entry.items() if k not in {"pk", "sk", "gsi2pk", "gsi2sk"}} for entry in entries]
+        print(json.dumps(public, ensure_ascii=False, indent=2), file=stack.out)
+        return 0
+    if not entries:
+        print("Niemand heeft de gegevens van dit e-mailadres op het dashboard ingezien.", file=stack.out)
+        return 0
+    print(f"{len(entries)} keer ingezien of bewerkt, nieuwste eerst:", file=stack.out)
+    for entry in entries:
+        detail = ", ".join(f"{name} {value}" for name, value in sorted(entry.get("detail", {}).items()))
+        what = _ACTIONS.get(entry["action"], entry["action"])
+        groups = "/".join(entry.get("groups") or [])
+        line = _line(for_people(entry["at"]), f"{entry['username']} ({groups})", what, f"[{detail}]" if detail else "")
+        print(line, file=stack.out)
+    print("CSV-exports van alle leads staan in het dashboard onder Toegangslog.", file=stack.out)
     return 0
 
 

@@ -79,6 +79,16 @@ class IntakeRetention(_Environment):
     intake_retention_days: _Days
 
 
+class NoteRetention(_Environment):
+    note_retention_days: _Days
+
+
+class AccessLogRetention(_Environment):
+    """The access log (who did what with whose data; hashes only): kept this long, erasure or not."""
+
+    access_log_retention_days: _Days
+
+
 class ReplayRetention(_Environment):
     replay_retention_days: int = Field(ge=1, le=365)
 
@@ -119,6 +129,18 @@ class Challenge(_Environment):
 
     challenge_max_number: int = Field(ge=1_000, le=10_000_000)
     challenge_expiry_seconds: int = Field(ge=60, le=86_400)
+
+
+class BookingAvailability(_Environment):
+    """The coach's availability for booking the intake (templates/booking/<version>.yaml); empty: no booking."""
+
+    booking_availability_version: str = Field(pattern=r"^([a-z0-9][a-z0-9.-]*)?$", max_length=64)
+
+
+class VideoRoom(_Environment):
+    """The coach's video room (a fixed meeting link), the location of a booked video intake; empty: none."""
+
+    video_room_url: str = Field(pattern=r"^(https://[^\s]+)?$", max_length=500)
 
 
 class SenderName(_Environment):
@@ -173,6 +195,8 @@ class FunctionSettings(Observability):
         "email": "email_retention_days",
         "intake": "intake_retention_days",
         "replay": "replay_retention_days",
+        "note": "note_retention_days",
+        "access_log": "access_log_retention_days",
     }
 
     @classmethod
@@ -204,7 +228,9 @@ class SubmitSettings(_FormWrites, PijntestRetention, ConsentRetention, EmailRete
     pass
 
 
-class IntakeSettings(_FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention):
+class IntakeSettings(
+    _FormWrites, IntakeRetention, ConsentRetention, EmailRetention, ReplayRetention, BookingAvailability
+):
     pass
 
 
@@ -224,6 +250,10 @@ class EraseSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, 
     pass
 
 
+class BookingCancelSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, EmailRetention):
+    pass
+
+
 class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
     pass
 
@@ -233,7 +263,16 @@ class OutboxRelaySettings(FunctionSettings, Table, Queue):
 
 
 class EmailSenderSettings(
-    FunctionSettings, Table, Queue, Tokens, Questionnaire, Sender, SesConfigurationSet, SendRate, BackupRecovery
+    FunctionSettings,
+    Table,
+    Queue,
+    Tokens,
+    Questionnaire,
+    Sender,
+    SesConfigurationSet,
+    SendRate,
+    BackupRecovery,
+    VideoRoom,
 ):
     pass
 
@@ -255,3 +294,27 @@ class CoachPool(_Environment):
 
 class CoachSessionSettings(FunctionSettings, CoachPool):
     pass
+
+
+class CoachAppSettings(FunctionSettings):
+    """The dashboard's files need nothing of the stack: they call /coach on their own origin."""
+
+
+class CoachReportSettings(FunctionSettings, Table):
+    pass
+
+
+class DeadLetterQueues(_Environment):
+    """The queues where failed work waits: the weekly digest reports how much."""
+
+    email_dead_letter_queue_url: str = Field(min_length=1)
+    relay_dead_letter_queue_url: str = Field(min_length=1)
+    async_failure_queue_url: str = Field(min_length=1)
+
+
+class WeeklyDigestSettings(FunctionSettings, Table, Questionnaire, Sender, SesConfigurationSet, DeadLetterQueues):
+    pass
+
+
+class CoachApiSettings(FunctionSettings, Table, BackupRecovery, NoteRetention, AccessLogRetention):
+    """The dashboard's API: reads the table, writes notes and the access log, erases (as the erasure link)."""

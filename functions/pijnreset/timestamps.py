@@ -16,5 +16,9 @@ def iso(moment: datetime) -> str:
 
 def for_people(stored: str) -> str:
     """A stored timestamp as the coach and a Dutch visitor read it: ``27-11-2026 11:13``, Dutch time."""
-    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
-    return moment.astimezone(COACH_TIME_ZONE).strftime("%d-%m-%Y %H:%M")
+    return moment(stored).astimezone(COACH_TIME_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
+def moment(stored: str) -> datetime:
+    """A stored timestamp as an aware datetime in UTC."""
+    return datetime.fromisoformat(stored.replace("Z", "+00:00"))

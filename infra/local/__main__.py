@@ -89,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pijnreset local stack ready: {api_url} (AWS on moto at {stack.endpoint})", flush=True)
     print(f"  email outbox: {api_url}/_dev/outbox.html (JSON at /_dev/outbox)", flush=True)
     print(f"  run the scheduled work N days ahead: POST {api_url}/_dev/run-schedule?days=N", flush=True)
+    print(f"  the coach's weekly digest of the week before: POST {api_url}/_dev/weekly-digest?days=N", flush=True)
     print(f'  simulate SES feedback: POST {api_url}/_dev/ses-event {{"type": "bounce", "email": ...}}', flush=True)
-    print(f"  coach dashboard: {api_url}/coach/ (sign in at POST /coach/session)", flush=True)
+    print(f"  coach dashboard: {api_url}/coach/ (sign in with a local user below)", flush=True)
     for user in LOCAL_USERS:
         print(f"    local {user.group}: {user.username} / {user.password}", flush=True)
     print(f'  a coach session\'s tokens: POST {api_url}/_dev/coach-session {{"group": "assistant"}}', flush=True)

@@ -18,10 +18,18 @@ from infra.local.stack import LocalStack
 
 def outbox_json(method: str, query: str, body: bytes) -> HttpResponse:
     emails = [
-        {key: email[key] for key in ("id", "to", "from", "subject", "text", "html", "headers")}
+        {key: email[key] for key in ("id", "to", "from", "subject", "text", "html", "headers", "attachments")}
         for email in sent_emails()
     ]
     return HttpResponse(200, [("Content-Type", "application/json; charset=utf-8")], json.dumps(emails).encode())
+
+
+def _attachments(attachments: list[dict[str, str]]) -> str:
+    return "".join(
+        f"<details><summary>{html.escape(a['filename'] or '')} ({html.escape(a['content_type'])})</summary>"
+        f"<pre>{html.escape(a['content'])}</pre></details>"
+        for a in attachments
+    )
 
 
 def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
@@ -39,6 +47,7 @@ def outbox_page(method: str, query: str, body: bytes) -> HttpResponse:
             srcdoc="{html.escape(_links_open_a_tab(email["html"]), quote=True)}"></iframe>
     <pre>{html.escape(email["text"])}</pre>
   </div>
+  {_attachments(email["attachments"])}
 </section>"""
         )
     page = f"""<!DOCTYPE html>
@@ -69,7 +78,8 @@ def _links_open_a_tab(email_html: str) -> str:
 
 
 def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:
-    """The outbox, plus two levers for trying the funnel: SES feedback, and time (the scheduled work)."""
+    """The outbox, plus levers for trying the funnel: SES feedback, time (the scheduled work) and the weekly
+    digest."""
 
     def ses_event(method: str, query: str, body: bytes) -> HttpResponse:
         if method != "POST":
@@ -88,7 +98,14 @@ def dev_routes(stack: LocalStack, pollers: Pollers) -> dict[str, ExtraRoute]:
         results = pollers.run_schedules(datetime.now(UTC) + timedelta(days=days))
         return _json(200, results)
 
+    def weekly_digest(method: str, query: str, body: bytes) -> HttpResponse:
+        if method != "POST":
+            return _json(405, {"message": "POST /_dev/weekly-digest?days=N (the digest of the week before then)"})
+        days = float(parse_qs(query).get("days", ["0"])[0])
+        return _json(200, pollers.run_cron("WeeklyDigestFunction", datetime.now(UTC) + timedelta(days=days)))
+
     return {
+        "/_dev/weekly-digest": weekly_digest,
         "/_dev/outbox": outbox_json,
         "/_dev/outbox.html": outbox_page,
         "/_dev/outbox/count": lambda method, query, body: _json(200, {"sent": sent_count()}),

@@ -45,6 +45,9 @@ class ScheduleSource:
     function: LocalFunction
     period_seconds: int
     last_run: float = 0.0
+    # A cron() schedule (a weekly digest): the local stack runs it only when asked (/_dev/weekly-digest), never
+    # with the rate() schedules, so that running the scheduled work N days ahead sends no digest.
+    cron: str | None = None
 
 
 Source = StreamSource | QueueSource | ScheduleSource
@@ -72,7 +75,11 @@ def event_sources(resolver: Resolver, functions: Sequence[LocalFunction]) -> lis
                     )
                 )
             elif event.get("Type") == "Schedule":
-                sources.append(ScheduleSource(by_id[logical_id], _rate_seconds(properties["Schedule"])))
+                expression = str(properties["Schedule"]).strip()
+                if expression.startswith("cron("):
+                    sources.append(ScheduleSource(by_id[logical_id], 0, cron=expression))
+                else:
+                    sources.append(ScheduleSource(by_id[logical_id], _rate_seconds(expression)))
             elif event.get("Type") == "SQS":
                 sources.append(
                     QueueSource(

@@ -35,7 +35,20 @@ def sent_emails() -> list[dict[str, Any]]:
                 "text": text.get_content() if text is not None else "",
                 "html": html.get_content() if html is not None else "",
                 "headers": [[name, str(value)] for name, value in message.items()],
+                "attachments": [_attachment(part) for part in message.iter_attachments()],
                 "raw": raw,
             }
         )
     return emails
+
+
+def _attachment(part: EmailMessage) -> dict[str, Any]:
+    """One attached file: its name, its type with the parameters that matter (method=REQUEST) and its text."""
+    content_type = part.get_content_type()
+    method = part.get_param("method")
+    content = part.get_content()
+    return {
+        "filename": part.get_filename(),
+        "content_type": f"{content_type}; method={method}" if method else content_type,
+        "content": content.decode("utf-8") if isinstance(content, bytes) else content,
+    }

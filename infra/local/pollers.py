@@ -69,8 +69,8 @@ class Pollers:
         EventBridge would at ``when``; returns what they returned."""
         results = []
         for source in self.sources:
-            if not isinstance(source, ScheduleSource):
-                continue
+            if not isinstance(source, ScheduleSource) or source.cron is not None:
+                continue  # a cron() schedule runs only through run_cron
             period = min(source.period_seconds, self._schedule_cap)
             if due_only and time.monotonic() - source.last_run < period:
                 continue
@@ -80,6 +80,13 @@ class Pollers:
             except Exception as error:
                 print(f"{source.function.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
         return results
+
+    def run_cron(self, logical_id: str, when: datetime) -> Any:
+        """Invokes the cron() scheduled function ``logical_id`` as EventBridge would at ``when``."""
+        (source,) = [
+            s for s in self.sources if isinstance(s, ScheduleSource) and s.cron and s.function.logical_id == logical_id
+        ]
+        return source.function.invoke(schedule_event(when))
 
     def start(self, interval: float = 0.25) -> None:
         def run() -> None:

@@ -38,6 +38,7 @@ NOT_ON_MOTO = {
     "AWS::SQS::QueuePolicy": "moto's CloudFormation has no SQS queue policies",
     "AWS::CloudWatch::Alarm": "moto's CloudFormation cannot create metric-math alarms (the alarms use metric math)",
     "AWS::Lambda::EventInvokeConfig": "moto's CloudFormation has no Lambda event invoke configs",
+    "AWS::Lambda::Alias": "moto's CloudFormation has no Lambda aliases (AutoPublishAlias of the form's functions)",
     # The local stack creates these through the Cognito API instead (infra/resources.py).
     "AWS::Cognito::UserPool": "moto's CloudFormation has no Cognito resources",
     "AWS::Cognito::UserPoolClient": "moto's CloudFormation has no Cognito resources",
@@ -55,6 +56,10 @@ def _left_out(translated: dict[str, Any]) -> set[str]:
     return {name for name, resource in translated["Resources"].items() if resource["Type"] in NOT_ON_MOTO}
 
 
+# A Ref to a left-out alias stands for its function (the permissions API Gateway gets name the alias).
+_STAND_INS: dict[str, Any] = {}
+
+
 def _detach(value: Any, left_out: set[str]) -> Any:
     """``value`` with every Ref, GetAtt and ${...} of a left-out resource replaced by a placeholder string."""
     if isinstance(value, list):
@@ -63,6 +68,8 @@ def _detach(value: Any, left_out: set[str]) -> Any:
         return value
     if len(value) == 1:
         ((name, argument),) = value.items()
+        if name == "Ref" and argument in _STAND_INS:
+            return _STAND_INS[argument]
         if name == "Ref" and argument in left_out:
             return f"not-on-moto-{argument}"
         if name == "Fn::GetAtt" and argument[0] in left_out:
@@ -85,6 +92,13 @@ def _detach(value: Any, left_out: set[str]) -> Any:
 
 def _stack_template(translated: dict[str, Any]) -> dict[str, Any]:
     left_out = _left_out(translated)
+    _STAND_INS.update(
+        {
+            name: resource["Properties"]["FunctionName"]
+            for name, resource in translated["Resources"].items()
+            if resource["Type"] == "AWS::Lambda::Alias"
+        }
+    )
     template = {key: _detach(value, left_out) for key, value in translated.items() if key != "Resources"}
     template["Resources"] = {
         name: _detach(resource, left_out) for name, resource in translated["Resources"].items() if name not in left_out
@@ -113,6 +127,8 @@ def stack(translated):
         cloudformation.create_stack(
             StackName=STACK,
             TemplateBody=json.dumps(_stack_template(translated)),
+            # Every optional resource on, so that each is created (the dashboard is off by default).
+            Parameters=[{"ParameterKey": "Dashboard", "ParameterValue": "on"}],
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
         resources = cloudformation.list_stack_resources(StackName=STACK)["StackResourceSummaries"]

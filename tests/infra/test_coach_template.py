@@ -13,6 +13,8 @@ SIGN_IN_ROUTES = {
     ("POST", "/coach/session/refresh"),
     ("POST", "/coach/session/signout"),
 }
+# The dashboard's own files: public, no data in them (CoachAppFunction).
+APP_ROUTES = {("GET", "/coach"), ("GET", "/coach/assets/{name}")}
 
 
 def _routes(template: dict[str, Any]) -> list[tuple[str, str, str | None]]:
@@ -28,10 +30,10 @@ def _routes(template: dict[str, Any]) -> list[tuple[str, str, str | None]]:
 
 def test_every_coach_route_but_the_sign_in_is_behind_the_coach_authorizer() -> None:
     coach = [route for route in _routes(load_template()) if route[1].startswith("/coach")]
-    assert {(method, path) for method, path, _ in coach} >= SIGN_IN_ROUTES | {("GET", "/coach/api/me")}
+    assert {(method, path) for method, path, _ in coach} >= SIGN_IN_ROUTES | APP_ROUTES | {("GET", "/coach/api/me")}
     for method, path, authorizer in coach:
-        if (method, path) in SIGN_IN_ROUTES:
-            assert authorizer is None, path  # signing in is what gets the token
+        if (method, path) in SIGN_IN_ROUTES | APP_ROUTES:
+            assert authorizer is None, path  # signing in is what gets the token; the app's files hold no data
         else:
             assert path.startswith("/coach/api/"), f"{method} {path}: coach routes are /coach/session or /coach/api"
             assert authorizer == "CoachAuthorizer", f"{method} {path} is not behind CoachAuthorizer"
@@ -102,3 +104,11 @@ def test_the_session_function_may_only_sign_in_to_the_coach_pool() -> None:
     pool_arn = "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${CoachUserPool}"
     assert [s["Resource"] for s in cognito] == [{"Fn::Sub": pool_arn}]
     assert not any(action.startswith("cognito-idp:Admin") for s in cognito for action in s["Action"])
+
+
+def test_the_dashboard_s_function_touches_nothing_of_the_stack() -> None:
+    role = load_template()["Resources"]["CoachAppRole"]["Properties"]
+    statements = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    actions = [a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert actions
+    assert [action for action in actions if not action.startswith(("logs:", "xray:"))] == []

@@ -30,3 +30,14 @@ def test_the_cost_section_counts_the_alarms_the_template_has():
     alarms = sum(1 for _ in resources_of_type(template, "AWS::CloudWatch::Alarm"))
     section = _section("## 8. What it costs per 10,000 tests")
     assert f"{alarms} alarms reading {alarm_metrics(template)} metrics" in section
+
+
+def test_the_cost_figures_of_the_guide_and_the_readme_are_the_bench_s():
+    """Generated from the last measurement (bench/cost_inputs.json) and today's template: a changed alarm, price
+    or default shows here until `python -m bench.cost --docs` writes the figures again."""
+    from bench import cost
+
+    inputs = cost.saved_inputs()
+    blocks = cost.markdown(cost.model(inputs["calls"], inputs["cold"]), inputs["measured"])
+    for name, block in blocks.items():
+        assert cost.generated_block(name) == block, f"{name}: run python -m bench.cost --docs"

@@ -82,3 +82,22 @@ def cli(stack):
         return main(list(args), out=out), out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def log_lines(monkeypatch):
+    """The functions' JSON log lines since the test began, those with ``message`` when given (the logger's
+    handler keeps the stream it was made with, so it is pointed at a buffer here)."""
+    import io
+    import json
+
+    from pijnreset.observability import logger
+
+    written = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", written)
+
+    def read(message: str | None = None) -> list[dict]:
+        lines = [json.loads(line) for line in written.getvalue().splitlines() if line.startswith("{")]
+        return [line for line in lines if message is None or line.get("message") == message]
+
+    return read

@@ -14,7 +14,7 @@ from pijnreset.dal.table import MONTH_INDEX, to_item
 
 from infra.aws import moto_client
 
-LEAD = "a" * 64
+LEAD = "a" * 32
 NOW = datetime(2026, 12, 2, 17, 5, tzinfo=UTC)
 
 

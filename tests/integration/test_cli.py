@@ -221,3 +221,25 @@ def test_an_intake_past_its_ttl_is_not_listed(api, cli, table):
 
 def _scan(client, table):
     return client.scan(TableName=table)["Items"]
+
+
+def test_access_log_says_who_has_seen_the_person_s_data_even_after_erasure(cli, table, stack):
+    from pijnreset.logic.identity import lead_id_for
+
+    from tests.support.coach import CoachApi
+
+    api = CoachApi(stack)
+    code, out = cli("access-log", "--email", "anna@example.nl", "--table", table)
+    assert (code, out.strip()) == (0, "Niemand heeft de gegevens van dit e-mailadres op het dashboard ingezien.")
+    assert api.post("/intake", json_body=intake_request(email="anna@example.nl")).status == 202
+    lead = lead_id_for("anna@example.nl")
+    assert api.as_user("assistent", "GET", f"/coach/api/leads/{lead}").status == 200
+    assert api.as_user("coach", "POST", f"/coach/api/leads/{lead}/erase", json_body={"confirm": True}).status == 200
+    code, out = cli("access-log", "--email", "ANNA@example.nl", "--table", table)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2 keer ingezien of bewerkt, nieuwste eerst:"
+    assert "coach (coach)  verwijderde alle gegevens" in lines[1]
+    assert "assistent (assistant)  bekeek de gegevens" in lines[2]
+    code, out = cli("access-log", "--email", "anna@example.nl", "--table", table, "--json")
+    assert [entry["action"] for entry in json.loads(out)] == ["erase", "view"]

@@ -303,7 +303,12 @@ def test_a_screened_pijntest_is_answered_as_a_persons_with_nothing_stored(api, t
     person_answer = api.post("/pijntest", json_body=submission(questionnaire, item_value=1))
     assert bot_answer.status == person_answer.status == 201
     assert bot_answer.headers == person_answer.headers
-    assert bot_answer.json() == {**person_answer.json(), "submission_id": bot["submission_id"]}
+    bot_body, person_body = bot_answer.json(), person_answer.json()
+    # The document links are signed for each answer's own submission id, so only their shape can match.
+    assert {name: link.split("?")[0] for name, link in bot_body.pop("documents").items() if name != "expires_at"} == {
+        name: link.split("?")[0] for name, link in person_body.pop("documents").items() if name != "expires_at"
+    }
+    assert bot_body == {**person_body, "submission_id": bot["submission_id"]}
 
 
 def test_a_bot_still_needs_a_valid_proof_of_work(api, table_items, questionnaire):

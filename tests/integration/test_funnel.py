@@ -69,7 +69,7 @@ def test_the_beacon_refuses_an_unknown_version_naming_the_field(api):
     assert _counts() == {}
 
 
-def test_counts_are_exact_after_a_mix_of_traffic(api, cli, questionnaire, version):
+def test_counts_are_exact_after_a_mix_of_traffic(api, cli, pollers, questionnaire, version):
     newsletter = {"utm_source": "nieuwsbrief", "utm_medium": "email"}
     for _ in range(3):
         assert api.post("/pijntest/started", json_body=_started(newsletter)).status == 204
@@ -85,14 +85,17 @@ def test_counts_are_exact_after_a_mix_of_traffic(api, cli, questionnaire, versio
     assert api.post("/pijntest", json_body=bot).status == 201
     assert api.post("/intake", json_body=intake_request()).status == 202
 
+    pollers.drain()
     expected = {
-        "nieuwsbrief/email": {"started": 3, "completed": 2, "optin_requested": 1},
+        "nieuwsbrief/email": {"started": 3, "completed": 2, "lead": 1, "optin_requested": 1},
         "(none)/(none)": {"started": 1, "intake_requested": 1},
     }
     assert _counts() == expected
     assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", os.environ["TABLE_NAME"])[0] == 0
     assert _counts() == expected, "an erasure keeps the counts: they hold nothing of the person"
-    assert _counts("none") == {"all": {"started": 4, "completed": 2, "optin_requested": 1, "intake_requested": 1}}
+    assert _counts("none") == {
+        "all": {"started": 4, "completed": 2, "lead": 1, "optin_requested": 1, "intake_requested": 1}
+    }
 
 
 def test_the_beacon_counts_a_client_in_its_own_hourly_bound(api, version):
@@ -131,3 +134,72 @@ def test_a_started_count_that_meets_a_concurrent_one_is_written_again_once(api, 
         assert api.post("/pijntest/started", json_body=_started()).status == 204
     assert failed == ["TransactWriteItems"]
     assert _counts() == {"(none)/(none)": {"started": 1}}
+
+
+def _unsubscribe_link(email: str) -> str:
+    from pijnreset.logic.identity import lead_id_for
+    from pijnreset.logic.tokens import sign
+
+    from tests.support.aws import TEST_TOKEN_KEY
+
+    token = sign(TEST_TOKEN_KEY.encode(), "unsubscribe", lead_id_for(email), int(datetime.now(UTC).timestamp()) + 3600)
+    return f"/unsubscribe?token={token}"
+
+
+def _link(outbox, path: str) -> str:
+    from tests.support.links import action_links
+
+    return next(action_links(email)[path] for email in outbox() if path in action_links(email))
+
+
+def test_leads_confirmations_and_unsubscribes_count_once_under_the_source_that_brought_them(
+    api, pollers, outbox, questionnaire, cli
+):
+    newsletter = submission(questionnaire)  # nieuwsbrief/email
+    opted_in = changed(newsletter, "consent.marketing", True)
+    assert api.post("/pijntest", json_body=opted_in).status == 201
+    assert api.post("/pijntest", json_body=resolved(opted_in)).status == 200, "a replay"
+    pollers.drain()
+    pollers.drain()  # a redelivered stream record counts nothing (the lead is marked counted)
+    assert _counts() == {"nieuwsbrief/email": {"completed": 1, "lead": 1, "optin_requested": 1}}
+
+    confirm = _link(outbox, "/confirm")
+    assert api.post(confirm).status == 200
+    assert api.post(confirm).status == 200, "confirmed before: counts nothing"
+    assert api.post("/intake", json_body=intake_request()).status == 202  # the same person, no source
+    pollers.drain()
+    unsubscribe = _unsubscribe_link("anna.de.vries@example.nl")  # what every follow-up email carries
+    assert api.post(unsubscribe).status == 200
+    assert api.post(unsubscribe).status == 200, "again: nothing new"
+    expected = {
+        "nieuwsbrief/email": {
+            "completed": 1,
+            "lead": 1,
+            "optin_requested": 1,
+            "optin_confirmed": 1,
+            "unsubscribed": 1,
+        },
+        "(none)/(none)": {"intake_requested": 1},
+    }
+    assert _counts() == expected, "a returning person is no new lead"
+    assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", os.environ["TABLE_NAME"])[0] == 0
+    pollers.drain()
+    assert _counts() == expected, "an erasure keeps the counts"
+
+
+def test_a_lead_erased_before_the_relay_counts_it_still_counts_once(api, pollers, questionnaire, cli):
+    assert api.post("/pijntest", json_body=submission(questionnaire)).status == 201
+    assert cli("erase", "--email", "anna.de.vries@example.nl", "--yes", "--table", os.environ["TABLE_NAME"])[0] == 0
+    pollers.drain()
+    assert _counts() == {"nieuwsbrief/email": {"completed": 1, "lead": 1}}, "the erasure counted it, the relay not"
+
+
+def test_a_booking_counts_through_with_booked_in_its_own_transaction(stack):
+    from pijnreset.dal.funnel import with_booked
+
+    client = boto3.client("dynamodb")
+    now = datetime.now(UTC)
+    items, registry = with_booked(os.environ["TABLE_NAME"], [], now, "pijntest-v1", {"utm_source": "Instagram"})
+    assert registry == 1
+    client.transact_write_items(TransactItems=items)
+    assert _counts() == {"instagram/(none)": {"booked": 1}}

@@ -223,15 +223,14 @@ def test_the_same_id_with_another_payload_is_a_conflict(api, table_items):
     assert table_items() == before
 
 
-def test_a_filled_honeypot_gets_a_persons_answer_and_nothing_is_stored(api, table_items, capsys):
-    """The answer a person gets (it used to be a telling {"status": "accepted"}), counted, nothing stored."""
+def test_a_filled_honeypot_gets_a_persons_answer_and_nothing_is_stored(api, table_items, log_lines):
+    """The answer a person gets (it used to be a telling {"status": "accepted"}), logged, nothing stored."""
     body = changed(intake_request(), "website", "http://spam.example")
     response = api.post("/intake", json_body=body)
     assert response.status == 202
     assert response.json() == {"request_id": body["request_id"], "status": "requested"}
     assert table_items() == []
-    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
-    assert [m["SpamScreened_honeypot"] for m in metrics if "SpamScreened_honeypot" in m] == [[1.0]]
+    assert [line["bot"] for line in log_lines("form screened")] == ["honeypot"]
 
 
 def test_dynamodb_unavailable_is_a_503_and_the_retry_succeeds(api, table_items, monkeypatch):

@@ -1,4 +1,4 @@
-"""The action links in our emails (confirm, unsubscribe, erase, the PDFs), for tests to follow."""
+"""The action links in our emails (confirm, unsubscribe, erase, the PDFs, cancel a booking), for tests to follow."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _LINK = re.compile(
-    r"https?://[^\s<>\"']+/(?:confirm|unsubscribe|privacy/erase/confirm|pijntest/rapport|pijntest/huisarts)\?token=[A-Za-z0-9_.%=-]+"
+    r"https?://[^\s<>\"']+/(?:confirm|unsubscribe|privacy/erase/confirm|pijntest/rapport|pijntest/huisarts|booking/cancel)\?token=[A-Za-z0-9_.%=-]+"
 )
 
 

@@ -56,6 +56,37 @@ def test_the_cost_model_adds_up_its_lines():
     ses = next(line for line in result["lines"] if line["item"] == "SES")
     assert ses["core"] == cost.TESTS
     assert result["core_usd"] < result["funnel_usd"]
+    # The sensitivity table: fewer cold starts, less Lambda; at 100% cold it is the main table.
+    shares = [row["cold_share"] for row in result["sensitivity"]]
+    assert shares == [1.0, 0.3, 0.05]
+    lambdas = [row["lambda_usd"] for row in result["sensitivity"]]
+    assert lambdas == sorted(lambdas, reverse=True)
+    assert result["sensitivity"][0]["funnel_usd"] == pytest.approx(result["funnel_usd"])
+
+
+def test_tracing_passthrough_costs_no_traces_and_active_one_per_invocation(monkeypatch):
+    traced = {"core": 10.0, "invocations": 40_000.0}
+    quantities = dict.fromkeys(("gb_s", "api", "wru", "rru", "stream", "sqs", "emails", "log"), 0.0) | traced
+    (xray,) = [line for line in cost._variable_lines(quantities, quantities, False) if line.item == "X-Ray"]
+    assert xray.usd(xray.funnel) == 0
+    (xray,) = [line for line in cost._variable_lines(quantities, quantities, True) if line.item == "X-Ray"]
+    assert xray.usd(xray.funnel) == pytest.approx(40_000 * 5.00 / 1e6)
+
+
+def test_the_template_defaults_to_no_tracing_no_dashboard_and_snapstart_for_the_form_only():
+    template = cost._template()
+    assert cost.tracing_active(template) is False
+    assert cost.snapstart_functions(template) == {
+        "QuestionnaireFunction",
+        "ChallengeFunction",
+        "SubmitFunction",
+        "IntakeFunction",
+    }
+
+
+def test_every_price_names_its_source():
+    assert set(cost.PRICE_SOURCES) == set(cost.PRICES)
+    assert all("aws.amazon.com" in source for source in cost.PRICE_SOURCES.values())
 
 
 def test_a_function_gets_cpu_in_proportion_to_its_memory_up_to_a_full_vcpu():

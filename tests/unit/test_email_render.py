@@ -64,6 +64,32 @@ INTAKE = {
     "message": "Ik heb al twee jaar last van mijn onderrug.",
     "created_at": "2026-11-27T10:00:00.000Z",
 }
+# A cancelled booking, as the cancel emails read it (docs/booking.md).
+BOOKED = INTAKE | {
+    "lead_id": "a" * 32,
+    "slot_start": "2026-12-03T08:00:00.000Z",
+    "slot_end": "2026-12-03T08:30:00.000Z",
+    "booking_status": "booked",
+}
+CANCELLED_BOOKING = INTAKE | {
+    "lead_id": "a" * 32,
+    "slot_start": "2026-12-03T08:00:00.000Z",
+    "slot_end": "2026-12-03T08:30:00.000Z",
+    "booking_status": "cancelled",
+    "booking_sequence": 1,
+}
+
+
+def sample_digest() -> dict:
+    """The weekly digest's context as the digest function builds it (logic/digest.py)."""
+    from pijnreset.content.funnel import load_funnel_words
+    from pijnreset.logic.digest import digest_view, digest_weeks
+
+    weeks = digest_weeks(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
+    words = load_funnel_words(default_templates_dir())
+    last = {"started": 40, "completed": 25, "lead": 12, "red_flag": 2}
+    before = {"started": 20, "completed": 25, "lead": 14}
+    return digest_view(weeks, last, before, words.steps, 3, {"email": 1, "relay": 0, "async": 0})
 
 
 def _scenarios(kind: str) -> list[str | None]:
@@ -86,10 +112,16 @@ def _built(kind, scenario, content, questionnaire):
     if kind == "optin_confirm":  # its link names the submission whose opt-in it confirms
         submission = {"submission_id": "5d646076-89f2-4bd3-b080-22ae9c727e2d", "created_at": "2026-11-26T09:00:00.000Z"}
     data = JobData(
-        job={"kind": kind},
+        job={"kind": kind, **({"digest": sample_digest()} if kind == "weekly_digest" else {})},
         lead={"email": "anna@example.nl", "name": "Anna", "lead_id": "a" * 32},
         submission=submission,
-        intake=INTAKE if kind.startswith("intake_") else None,
+        intake=INTAKE
+        if kind.startswith("intake_")
+        else BOOKED
+        if kind == "booking_reminder"
+        else CANCELLED_BOOKING
+        if kind.startswith("booking_")
+        else None,
     )
     sending = Sending(
         content,

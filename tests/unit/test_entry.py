@@ -12,7 +12,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from pijnreset.api.resolver import build_resolver, json_response
 from pijnreset.entry import FIRST_SNS_MESSAGE, event_entry, html_pages, json_api
-from pijnreset.observability import count, logger
+from pijnreset.observability import alarm_count, logger
 
 from infra.lambda_events import LocalLambdaContext
 
@@ -57,7 +57,7 @@ def probe_app():
     def probe() -> Any:
         logger.append_keys(left_behind="only in this invocation")
         logger.info("probed")
-        count("Probed")
+        alarm_count("EmailWaitHop")
         return json_response(200, {"ok": True})
 
     return app
@@ -71,7 +71,12 @@ def test_a_json_api_logs_with_the_request_id_and_flushes_its_metrics(probe_app, 
     written = lines()
     logged = [line for line in written if line.get("message") == "probed"]
     assert [line["correlation_id"] for line in logged] == ["request-1", "request-2"]
-    assert [line["Probed"] for line in written if "_aws" in line] == [[1.0], [1.0]]
+    assert [line["EmailWaitHop"] for line in written if "_aws" in line] == [[1.0], [1.0]]
+
+
+def test_only_an_alarmed_metric_can_be_emitted():
+    with pytest.raises(ValueError, match="PijntestCompleted is no alarmed metric"):
+        alarm_count("PijntestCompleted")
 
 
 def test_each_invocation_starts_with_a_clean_log_state(probe_app, lines):

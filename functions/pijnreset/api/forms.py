@@ -18,14 +18,14 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pijnreset.api.errors import ApiError
 from pijnreset.api.resolver import openapi_response
 from pijnreset.api.unavailable import RETRY_AFTER_HEADER
-from pijnreset.dal.outcomes import Conflict, Limited, Recorded, Replayed, Reused
+from pijnreset.dal.outcomes import Conflict, FormOutcome, Limited, Recorded, Replayed, Reused, SlotTaken
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.logic.answers import FieldProblem
 from pijnreset.logic.caps import CapLimits, CapPlan, Counter, client_counter, plan_caps
 from pijnreset.logic.challenge import FIELD, SolvedChallenge, check_solution
 from pijnreset.logic.forms import Admitted, FormBody, admit
 from pijnreset.models.api import ErrorResponse
-from pijnreset.observability import count
+from pijnreset.observability import alarm_count, logger
 
 if TYPE_CHECKING:
     from pijnreset.settings import IntakeSettings, SubmitSettings
@@ -49,7 +49,7 @@ class FormDoor:
         outcome = admit(request, problems, self.keys.all(), now, self.min_fill_seconds)
         if isinstance(outcome, Admitted):
             if outcome.bot is not None:
-                count(f"SpamScreened_{outcome.bot.reason}")
+                logger.info("form screened", extra={"bot": outcome.bot.reason})
             return outcome
         if outcome.code == "challenge_failed":
             raise challenge_failed(outcome.problems[0].type)
@@ -81,37 +81,44 @@ class FormDoor:
         return client_counter(self.limits, self.keys.current(), source_ip, now, purpose="started")
 
 
-def settled(
-    outcome: Recorded | Replayed | Conflict | Reused | Limited, id_field: str, conflict_metric: str
-) -> Recorded | Replayed:
+def settled(outcome: FormOutcome, id_field: str, conflict_metric: str) -> Recorded | Replayed:
     """A form's write that took (recorded, its caps counted) or replayed an earlier one; the 429, 409 or 422
-    (its proof of work spent before) otherwise."""
+    (its proof of work spent before, or its slot
+    booked by another request) otherwise."""
     if isinstance(outcome, Limited):
         raise rate_limited(outcome.retry_after)
     if isinstance(outcome, Conflict):
         raise conflict(id_field, conflict_metric)
     if isinstance(outcome, Reused):
         raise challenge_failed("altcha_reused")
+    if isinstance(outcome, SlotTaken):
+        raise slot_taken()
     if isinstance(outcome, Recorded):
         count_capped(outcome.capped)
     return outcome
 
 
+def slot_taken() -> ApiError:
+    """The 409 of a slot another request booked first (the form then loads fresh slots), counted."""
+    logger.info("booking slot taken")  # an outcome, not an alarm: a log field, no CloudWatch metric
+    return ApiError(409, "slot_taken", [FieldProblem("slot_start", "slot_taken")])
+
+
 def challenge_failed(reason: str) -> ApiError:
-    """The 422 for a wrong, expired or reused solution (a missing one is the model's ``missing``), counted."""
-    count(f"ChallengeRefused_{reason.removeprefix('altcha_')}")
+    """The 422 for a wrong, expired or reused solution (a missing one is the model's ``missing``), logged."""
+    logger.info("challenge refused", extra={"reason": reason.removeprefix("altcha_")})
     return ApiError(422, "challenge_failed", [FieldProblem(FIELD, reason)])
 
 
 def conflict(id_field: str, metric: str) -> ApiError:
-    """The 409 for a client id already used with another payload, counted."""
-    count(metric)
+    """The 409 for a client id already used with another payload, logged."""
+    logger.info("form conflict", extra={"conflict": metric})
     return ApiError(409, "conflict", [FieldProblem(id_field, "conflict")])
 
 
 def rate_limited(retry_after: int) -> ApiError:
-    """The 429 for a client over its hourly bound, counted."""
-    count("ClientRateLimited")
+    """The 429 for a client over its hourly bound, logged."""
+    logger.info("client rate limited")
     return ApiError(429, "rate_limited", headers={"Retry-After": str(retry_after)})
 
 
@@ -124,7 +131,11 @@ def rate_limited_response() -> OpenAPIResponse:
 
 
 def count_capped(report: Iterable[str]) -> None:
-    """One metric per cap a recorded request met: EmailCapped_address_<group>, EmailCapped_daily (emails left
-    out), EmailDailyCeilingNear (the daily count is past its reporting threshold)."""
+    """The caps a recorded request met: the daily ceiling's (EmailCapped_daily: emails left out;
+    EmailDailyCeilingNear: the daily count is past its reporting threshold) are alarmed metrics, a mailbox's
+    own cap (address_<group>) a log field."""
     for what in report:
-        count("EmailDailyCeilingNear" if what == "near" else f"EmailCapped_{what}")
+        if what in ("near", "daily"):
+            alarm_count("EmailDailyCeilingNear" if what == "near" else "EmailCapped_daily")
+        else:
+            logger.info("email capped", extra={"cap": what})

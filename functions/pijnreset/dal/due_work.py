@@ -1,7 +1,7 @@
 """Work that is due, found through the sparse due index (gsi1) without a Scan.
 
-Two kinds of items sit there: follow-ups waiting for their send time, and email jobs still pending (the
-outbox sweep picks up any job whose stream record never reached the queue).
+Three kinds of items sit there: follow-ups and booking reminders waiting for their send time, and email jobs
+still pending (the outbox sweep picks up any job whose stream record never reached the queue).
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class DueWork:
                         yield item
 
     def enqueue_followup(self, followup: Mapping[str, Any], job: EmailJobItem, now: datetime) -> bool:
-        """Turns a due follow-up into an email job, once: False when another run already did."""
+        """Turns a due follow-up (or a booking's reminder) into an email job, once: False when another run
+        already did, or a cancel took it out of the index."""
         try:
             self._client.transact_write_items(
                 TransactItems=[

@@ -6,25 +6,43 @@ Keys (no person, no lead id, no address or IP in them; an erasure never touches 
 
 A request adds its steps to its counter and its source to the day's registry, in the transaction it already
 makes, on condition that the registry knows the source or has room for it. A full registry fails that
-condition; the request is then written again counting under OTHER (``overflow_at``). Counters are kept
+condition; the request is then written again counting under OTHER (``overflowed``). Counters are kept
 ``KEEP_DAYS`` (their TTL), the registry two days past its day.
+
+Who counts which step, once each:
+  started                      POST /pijntest/started, its own transaction
+  completed, optin_requested   POST /pijntest, in the submission's one transaction
+  intake_requested             POST /intake, in the intake's one transaction
+  lead                         the outbox relay, from the stream's INSERT of a lead profile (``FunnelCounters``)
+  optin_confirmed              POST /confirm, in the confirmation's transaction (dal/consents.py)
+  unsubscribed                 POST /unsubscribe, in the withdrawal's transaction (dal/consents.py)
+  booked                       the booking's own transaction, through ``with_booked``
+The form's writes also store, on the lead, the sort key of the counter they counted in: ``LEAD_COUNTER`` (the
+request that created the lead) and ``OPTIN_COUNTER`` (the latest opt-in request). Later steps count under that
+counter's version and source, on the day they happen (``later_count``). A replay, a bot, a second confirmation or
+unsubscribe fails or skips its transaction, so it counts nothing; an erasure deletes the lead (and these
+attributes) but never a counter.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pijnreset.dal.table import from_item, key, to_item
+import boto3
+
+from pijnreset.dal.table import PROFILE, from_item, key, to_item
 from pijnreset.logic.funnel import (
     DISTINCT_SOURCES_PER_DAY,
     STEPS,
     FunnelCount,
+    FunnelRow,
     FunnelSource,
     Grouping,
     Step,
+    later_count,
+    plan_count,
 )
 from pijnreset.models.items import Key
 from pijnreset.timestamps import COACH_TIME_ZONE
@@ -36,6 +54,10 @@ FUNNEL_PREFIX = "FUNNEL#"
 KEEP_DAYS = 2 * 366  # two years: a year compared with the one before
 _REGISTRY_DAYS = 2
 _FAILED = "ConditionalCheckFailed"
+# The lead's attributes that say where it came from (a counter's sort key), and that it was counted as a lead.
+LEAD_COUNTER = "funnel_counter"
+OPTIN_COUNTER = "marketing_request_counter"
+LEAD_COUNTED = "funnel_lead_counted_at"
 
 
 def funnel_pk(day: date) -> str:
@@ -44,6 +66,26 @@ def funnel_pk(day: date) -> str:
 
 def counter_sk(day: date, version: str, source: FunnelSource) -> str:
     return f"COUNT#{day.isoformat()}#{version}#{source.source}#{source.medium}#{source.campaign}"
+
+
+def counter_of(count: FunnelCount) -> str:
+    """The sort key of the counter ``count`` adds to (what a lead stores as ``LEAD_COUNTER``/``OPTIN_COUNTER``)."""
+    return counter_sk(count.day, count.version, count.source)
+
+
+def parse_counter(sk: str) -> tuple[date, str, FunnelSource]:
+    """The day, version and source of a counter's sort key (source values never hold ``#``)."""
+    _, day, rest = sk.split("#", 2)
+    version, source, medium, campaign = rest.rsplit("#", 3)
+    return date.fromisoformat(day), version, FunnelSource(source, medium, campaign)
+
+
+def counted_later(counter: str | None, moment: datetime, step: Step) -> FunnelCount | None:
+    """``step`` on ``moment``'s day under the version and source of the stored ``counter`` (None: not counted)."""
+    if not counter:
+        return None
+    _, version, source = parse_counter(counter)
+    return later_count(moment, version, source, step)
 
 
 def registry_key(day: date) -> Key:
@@ -58,8 +100,7 @@ def _registry_value(source: FunnelSource) -> str:
     return f"{source.source}#{source.medium}#{source.campaign}"
 
 
-def funnel_items(table_name: str, count: FunnelCount) -> list[dict[str, Any]]:
-    """The counter update of ``count`` and, unless it counts under OTHER, the registry update (last)."""
+def _counter_update(table_name: str, count: FunnelCount) -> dict[str, Any]:
     names = {f"#{step}": step for step in count.steps}
     values: dict[str, Any] = {
         ":entity": "funnel_count",
@@ -71,10 +112,10 @@ def funnel_items(table_name: str, count: FunnelCount) -> list[dict[str, Any]]:
         ":ttl": _expires(count.day, KEEP_DAYS),
         ":one": 1,
     }
-    counter = {
+    return {
         "Update": {
             "TableName": table_name,
-            "Key": to_item(key(funnel_pk(count.day), counter_sk(count.day, count.version, count.source))),
+            "Key": to_item(key(funnel_pk(count.day), counter_of(count))),
             "UpdateExpression": "SET entity = :entity, #day = :day, version = :version, #source = :source, "
             "medium = :medium, campaign = :campaign, expires_at = :ttl ADD "
             + ", ".join(f"#{step} :one" for step in count.steps),
@@ -82,6 +123,11 @@ def funnel_items(table_name: str, count: FunnelCount) -> list[dict[str, Any]]:
             "ExpressionAttributeValues": to_item(values),
         }
     }
+
+
+def funnel_items(table_name: str, count: FunnelCount) -> list[dict[str, Any]]:
+    """The counter update of ``count`` and, unless it counts under OTHER, the registry update (last)."""
+    counter = _counter_update(table_name, count)
     if count.source.overflow:
         return [counter]
     registry = {
@@ -118,14 +164,78 @@ def overflowed(codes: list[Any], registry: int | None) -> bool:
     return registry is not None and registry < len(codes) and codes[registry] == _FAILED
 
 
-@dataclass(frozen=True)
-class FunnelRow:
-    """The counts of one day, one group (a source ``source/medium``, a campaign, or ``all``) and one version."""
+def with_booked(
+    table_name: str,
+    items: list[dict[str, Any]],
+    moment: datetime,
+    version: str,
+    source: dict[str, object] | None,
+    overflow: bool = False,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The one way a booking counts ``booked``: its transaction's ``items`` followed by the count's, and the index
+    of the day's source registry among them (None when there is none).
 
-    day: date
-    group: str
-    version: str
-    counts: dict[Step, int] = field(default_factory=dict)
+    ``moment``: when the slot was booked; ``version``/``source``: the questionnaire version and the ``source``
+    (the form's Source fields, as stored on the submission or intake) of the request the booking belongs to.
+    Send the items in ONE TransactWriteItems. When it is cancelled and ``overflowed(codes, registry)`` holds
+    (``codes``: the cancellation reasons' codes), the day's sources are full: build the items again with
+    ``overflow=True`` (counting under OTHER) and send them again. A replayed or refused booking must cancel
+    that transaction, so it never counts twice.
+    """
+    count = plan_count(moment, version, source, "booked")
+    return with_funnel(table_name, items, count.overflowed() if overflow else count)
+
+
+class FunnelCounters:
+    """The ``lead`` step, counted off the request path: the outbox relay calls ``count_new_lead`` for every
+    INSERT of a lead profile on the table's stream (which carries keys only)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client: DynamoDBClient = client or boto3.client("dynamodb")
+
+    def count_new_lead(self, lead_pk: str, now: datetime) -> bool:
+        """Adds the new lead to the counter its creating request counted in, once: the same transaction marks the
+        lead counted, on condition that it still exists and is not marked yet (a redelivered stream record, an
+        erasure in between). True when it counted."""
+        profile = key(lead_pk, PROFILE)
+        stored = self._client.get_item(
+            TableName=self.table_name,
+            Key=to_item(profile),
+            ConsistentRead=True,
+            ProjectionExpression="#counter, #counted",
+            ExpressionAttributeNames={"#counter": LEAD_COUNTER, "#counted": LEAD_COUNTED},
+        ).get("Item")
+        return self.count_lead(lead_pk, from_item(dict(stored)) if stored else {}, now)
+
+    def count_lead(self, lead_pk: str, lead: dict[str, Any], now: datetime) -> bool:
+        """``count_new_lead`` for a lead profile read already (an erasure counts a lead the relay has not yet
+        counted, before deleting it: an erased person's counts stay)."""
+        counter = lead.get(LEAD_COUNTER)
+        if not counter or LEAD_COUNTED in lead:
+            return False
+        profile = key(lead_pk, PROFILE)
+        day, version, source = parse_counter(counter)
+        mark = {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": to_item(profile),
+                "UpdateExpression": "SET #counted = :now",
+                "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#counted)",
+                "ExpressionAttributeNames": {"#counted": LEAD_COUNTED},
+                "ExpressionAttributeValues": to_item({":now": now.isoformat()}),
+            }
+        }
+        # The creating request's own counter, on its day: its source is in that day's registry already.
+        count = _counter_update(self.table_name, FunnelCount(day, version, source, ("lead",)))
+        try:
+            self._client.transact_write_items(TransactItems=[mark, count])  # type: ignore[list-item]
+        except self._client.exceptions.TransactionCanceledException as error:
+            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if codes and codes[0] == _FAILED:
+                return False  # erased or counted meanwhile
+            raise
+        return True
 
 
 def funnel_counts(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,14 +41,20 @@ class OpenIntakes:
         return {lead["lead_id"]: lead for lead in found if live(lead, now)}
 
     def mark_handled(
-        self, intake: dict[str, Any], now: str, genuine: bool = True, still_open_until: int | None = None
+        self,
+        intake: dict[str, Any],
+        now: str,
+        genuine: bool = True,
+        still_open_until: int | None = None,
+        also: Sequence[dict[str, Any]] = (),
     ) -> bool:
         """Takes the intake out of the index, status "handled", and ends its pause of the follow-ups, in one
         transaction; False when it was no longer open.
 
         ``genuine``: the coach spoke with the person, who asked for it: the follow-ups stop for good
         (``intake_requested_at``). Not genuine (the person never asked): they resume. ``still_open_until``:
-        the expiry of another open intake of the same lead, which keeps pausing them.
+        the expiry of another open intake of the same lead, which keeps pausing them. ``also``: more items of
+        the same transaction (the access log's item of the change, dal/access_log.py).
         """
         sets = ["open_intake_until = :until"] if still_open_until else []
         values: dict[str, Any] = {":until": still_open_until} if still_open_until else {}
@@ -81,6 +87,7 @@ class OpenIntakes:
                         }
                     },
                     {"Update": lead_update},
+                    *also,  # type: ignore[list-item]  # TransactWriteItems entries, built as plain dicts
                 ]
             )
         except self._client.exceptions.TransactionCanceledException as error:

@@ -34,4 +34,9 @@ class Limited:
     retry_after: int
 
 
-FormOutcome = Recorded | Replayed | Conflict | Reused | Limited
+@dataclass(frozen=True)
+class SlotTaken:
+    """The slot the intake books was booked by another request first: nothing was written."""
+
+
+FormOutcome = Recorded | Replayed | Conflict | Reused | Limited | SlotTaken

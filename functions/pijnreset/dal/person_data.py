@@ -10,6 +10,8 @@ logic/erasure.py), so that an erasure undone by a restore from backup can be app
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import boto3
 
 from pijnreset.dal.caps import CapState, count_client, with_caps
+from pijnreset.dal.funnel import FunnelCounters
 from pijnreset.dal.table import (
     BATCH_WRITE_LIMIT,
     ERASURES,
@@ -32,12 +35,13 @@ from pijnreset.dal.table import (
     live_values,
     profile_key,
     replay_key_of,
+    slot_key,
     suppression_item,
     suppression_key,
     to_item,
 )
 from pijnreset.logic.erasure import erasure_marker_expires_at, link_still_open, needs_reapplying
-from pijnreset.timestamps import iso
+from pijnreset.timestamps import iso, moment
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -96,22 +100,42 @@ class PersonData:
             return None
         return self._erase(lead_id, items, now)
 
-    def erase(self, lead_id: str, now: datetime) -> Erasure:
+    def erase(self, lead_id: str, now: datetime, also: Sequence[dict[str, Any]] = ()) -> Erasure:
         """Deletes every item of the person. A suppression marker stays (or is made) when they had
-        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again."""
-        return self._erase(lead_id, self.items(lead_id), now)
+        unsubscribed, complained or hard-bounced, so that no marketing (or no email) reaches them again.
 
-    def _erase(self, lead_id: str, items: list[dict[str, Any]], now: datetime) -> Erasure:
+        ``also``: puts written in one transaction with the erasure marker, before anything is deleted (the
+        access log's item of the erasure, dal/access_log.py)."""
+        return self._erase(lead_id, self.items(lead_id), now, also=also)
+
+    def _erase(
+        self,
+        lead_id: str,
+        items: list[dict[str, Any]],
+        now: datetime,
+        count_lead: bool = True,
+        also: Sequence[dict[str, Any]] = (),
+    ) -> Erasure:
+        """``count_lead``: a lead not yet counted in the funnel is counted first (dal/funnel.py); not when an
+        erasure is applied again to a restored backup, whose lead the live table counted already."""
         marker = next((item for item in items if item["pk"] == suppression_key(lead_id)["pk"]), None)
         lead = next((item for item in items if key_of(item) == profile_key(lead_id)), None)
         doomed = [item for item in items if item is not marker]
         # The markers are written before anything is deleted: an erasure cut short (throttled, timed out) is
         # finished by the retry, which no longer finds the lead that says they had unsubscribed.
         erasure = erasure_marker_item(lead_id, now, erasure_marker_expires_at(now, self.backup_days))
-        self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
+        if also:
+            marker_put = {"Put": {"TableName": self.table_name, "Item": to_item(erasure)}}
+            self._client.transact_write_items(TransactItems=[marker_put, *also])  # type: ignore[list-item]
+        else:
+            self._client.put_item(TableName=self.table_name, Item=to_item(erasure))
         if marker is None and lead is not None and lead.get("unsubscribed_at"):
             marker = suppression_item(lead_id, "marketing", iso(now))
             self._client.put_item(TableName=self.table_name, Item=to_item(marker))
+        if lead is not None and count_lead:
+            # A conflict: the relay is counting it this very moment; an erasure never waits on a count.
+            with suppress(self._client.exceptions.TransactionCanceledException):
+                FunnelCounters(self.table_name, self._client).count_lead(lead["pk"], lead, now)
         address = next((str(item["email"]) for item in items if item.get("email")), None)
         released = False
         if self._ses is not None and address is not None:
@@ -125,11 +149,17 @@ class PersonData:
             released = True
         # The erasure emails go last, in a call of their own: while one is stored its link still works, so
         # an erasure cut short can be finished by using the link again.
-        others = [item for item in doomed if item.get("kind") != "erase_confirm"]
-        links = [item for item in doomed if item.get("kind") == "erase_confirm"]
+        # A booked intake's slot (outside the person's partition, no PII in it) is freed with it.
+        slots = [
+            slot_key(moment(item["slot_start"]))
+            for item in doomed
+            if item.get("entity") == "intake" and item.get("booking_status") == "booked" and item.get("slot_start")
+        ]
+        others = [key_of(item) for item in doomed if item.get("kind") != "erase_confirm"] + slots
+        links = [key_of(item) for item in doomed if item.get("kind") == "erase_confirm"]
         for part in (others, links):
             for start in range(0, len(part), BATCH_WRITE_LIMIT):
-                self._delete([key_of(item) for item in part[start : start + BATCH_WRITE_LIMIT]])
+                self._delete(part[start : start + BATCH_WRITE_LIMIT])
         return Erasure(len(doomed), marker.get("scope") if marker else None, released)
 
     def erasures(self) -> list[dict[str, Any]]:
@@ -152,7 +182,7 @@ class PersonData:
             if not needs_reapplying(source, here):
                 continue
             items = self.items(lead_id)
-            erasure = self._erase(lead_id, items, datetime.fromisoformat(str(source["erased_at"])))
+            erasure = self._erase(lead_id, items, datetime.fromisoformat(str(source["erased_at"])), count_lead=False)
             erased += any(item.get("entity") != "suppression" for item in items)
             deleted += erasure.deleted
         return Reapplied(len(markers), erased, deleted)

@@ -11,12 +11,14 @@ One DynamoDB table holds every item of every lead (see template.yaml for the tab
                               sk = EMAIL#<kind>#<created_at>#<ref>        an email job (the outbox)
                               sk = EMAIL#<kind>#<once_per>                an email job sent at most once per value
                               sk = FOLLOWUP#<sequence>#<step>#<time>      a scheduled follow-up email
+                              sk = REMINDER#<request_id>                  the reminder of a booked intake
   pk = SUBMISSION#<id>        sk = REQUEST                                the replay record of a submission_id
   pk = INTAKE#<id>            sk = REQUEST                                the replay record of a request_id
   pk = SUPPRESSION#<lead_id>  sk = MARKER                                 no (marketing) email to this address
   pk = ALTCHA#<challenge>     sk = USED                                   a proof of work already spent (no PII)
   pk = ERASURE#<lead_id>      sk = MARKER                                 this address's data was erased then
   pk = CAP#...                                                            the caps' counters (logic/caps.py)
+  pk = BOOKING#<UTC yyyy-mm>  sk = SLOT#<UTC start>                       a booked intake slot (one per start)
   pk = LEAD#<lead_id>         sk = NOTE#<created_at>#<note_id>            a note of the coach (erased with the lead)
   pk = ACCESS#<lead_id>       sk = <at>#<event_id>                        the access log: who did what with whom
   pk = ACCESS#EXPORTS         sk = <at>#<event_id>                        the access log of a CSV export of many
@@ -44,12 +46,14 @@ Imports of logic that remain in the data layer, each a domain decision or a DTO 
   dal/challenges.py    SolvedChallenge (the verified proof of work)
   dal/email_jobs.py    JobData, the mail pipeline's DTO (the pipeline's own package owns it)
   dal/mailer.py        the SES timeout and SendError (the mail pipeline's)
+  dal/bookings.py      Slot (an interval of logic/booking.py; the type only)
+  dal/dashboard.py     Position, a page cursor's DTO (where a page starts; logic/cursors.py checks it)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -217,6 +221,35 @@ def email_job_sk(kind: str, created_at: str, reference: str, once_per: str | Non
 def followup_sk(sequence: str, step: str, confirmed_at: str) -> str:
     """Read back by logic/followups.confirmation_of (the email rules, which do not import this layer)."""
     return f"{FOLLOWUP}#{sequence}#{step}#{confirmed_at}"
+
+
+def booking_pk(moment: datetime) -> str:
+    """The partition of the booked slots starting in ``moment``'s UTC month: the slots of a few weeks are a
+    Query or two."""
+    return f"BOOKING#{moment.astimezone(UTC):%Y-%m}"
+
+
+def slot_sk(start: datetime) -> str:
+    return f"SLOT#{iso(start.astimezone(UTC))}"
+
+
+def slot_key(start: datetime) -> Key:
+    """One key per slot start: the conditional put of a booking makes exactly one booking of a slot win."""
+    return key(booking_pk(start), slot_sk(start))
+
+
+def reminder_sk(request_id: str) -> str:
+    return f"REMINDER#{request_id}"
+
+
+def booking_pks(start: datetime, end: datetime) -> list[str]:
+    """The partitions of every slot starting from ``start`` to ``end``, oldest first."""
+    month = start.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    pks = []
+    while month <= end:
+        pks.append(booking_pk(month))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return pks
 
 
 # The due index

@@ -13,7 +13,7 @@ from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.table import followup_items
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import ConfirmSettings
 
 settings = ConfirmSettings.from_env()
@@ -56,14 +56,14 @@ button_page(
 def confirm() -> Any:
     claims = claims_from_query(app, keys.all(), "confirm")
     if claims.ref is None:  # a link from before links named their request: it cannot say which one
-        count("OptIn_superseded")
+        logger.info("opt-in confirmation", extra={"outcome": "superseded"})
         return html_page(views, 409, "confirm_superseded")
     now = datetime.now(UTC)
     followups = followup_items(sequence, claims.lead_id, now, settings.email_retention_days)
     outcome = consents.confirm(
         claims.lead_id, claims.ref, now, followups, settings.retention().expires_at("consent", now)
     )
-    count(f"OptIn_{outcome}")
+    logger.info("opt-in confirmation", extra={"outcome": outcome})
     status, page_id = _PAGES.get(outcome, (409, "confirm_not_possible"))
     return html_page(views, status, page_id)
 

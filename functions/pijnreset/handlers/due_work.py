@@ -1,4 +1,5 @@
-"""The scheduled function: turns due follow-ups into email jobs and re-queues stuck email jobs.
+"""The scheduled function: turns due follow-ups and booking reminders into email jobs and re-queues stuck
+email jobs.
 
 It runs on an EventBridge schedule and reads only the due index's hour buckets of the look-back window
 (never a Scan). Everything it does is conditional, so overlapping or repeated runs do no double work.
@@ -25,7 +26,7 @@ from pijnreset.logic.due_work import (
     stuck,
 )
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import DueWorkSettings
 
 settings = DueWorkSettings.from_env()
@@ -34,7 +35,7 @@ queue = EmailQueue(settings.email_queue_url)
 
 
 def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> dict[str, int]:
-    counts = {"followups_enqueued": 0, "jobs_swept": 0, "out_of_time": 0}
+    counts = {"followups_enqueued": 0, "reminders_enqueued": 0, "jobs_swept": 0, "out_of_time": 0}
     for item in due_work.due(now, LOOK_BACK):
         if seconds_left() < TIME_RESERVE_SECONDS:
             counts["out_of_time"] = 1
@@ -49,6 +50,16 @@ def run(now: datetime, seconds_left: Callable[[], float] = lambda: math.inf) -> 
                 followup_sk=item["sk"],
             )
             counts["followups_enqueued"] += due_work.enqueue_followup(item, job, now)
+        elif item.get("entity") == "booking_reminder":  # once: the same conditional hand-over as a follow-up
+            job = email_job_item(
+                lead_id=item["lead_id"],
+                kind=item["kind"],
+                created_at=now,
+                reference=item["request_id"],
+                expires_at=settings.retention().expires_at("email", now),
+                intake_sk=item["intake_sk"],
+            )
+            counts["reminders_enqueued"] += due_work.enqueue_followup(item, job, now)
         elif (
             item.get("entity") == "email_job"
             and stuck(item, now)
@@ -64,7 +75,5 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     # A schedule always names its time; an invocation by hand without one runs for now.
     now = run_time(event.time if "time" in event else None, datetime.now(UTC))
     counts = run(now, lambda: context.get_remaining_time_in_millis() / 1000)
-    for name, value in counts.items():
-        count(name, value)
     logger.info("due work done", extra=counts)
     return counts

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pijnreset.content.booking import invitation_texts
 from pijnreset.content.emails import email_templates
 from pijnreset.content.loader import default_templates_dir, load_content
 from pijnreset.dal.email_jobs import EmailJobs
@@ -29,7 +30,7 @@ from pijnreset.logic.email.rules import Pacer
 from pijnreset.logic.tokens import Purpose
 from pijnreset.models.email import SenderIdentity
 from pijnreset.models.jobs import JobMessage
-from pijnreset.observability import count, logger
+from pijnreset.observability import ALARMED, alarm_count, logger
 from pijnreset.settings import EmailSenderSettings
 
 settings = EmailSenderSettings.from_env()
@@ -54,6 +55,8 @@ deliverer = EmailDeliverer(
     pacer=Pacer(settings.send_rate_per_sender),
     claim_stale=CLAIM_STALE,
     backup_days=settings.backup_recovery_days,
+    video_room_url=settings.video_room_url,
+    invitation=invitation_texts(),
 )
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -62,20 +65,13 @@ def send(record: SQSRecord, lambda_context: LambdaContext) -> None:
     message = JobMessage.model_validate_json(record.body)
     seconds_left = lambda_context.get_remaining_time_in_millis() / 1000
     delivery = deliverer.deliver(message, seconds_left)
-    name = {
-        "sent": f"EmailSent_{delivery.kind}",
+    alarmed = {
         "sent_unmarked": "EmailSentUnmarked",  # out, but its job stays claimed: look before its claim goes stale
-        "failed": f"EmailFailed_{delivery.kind}",
-        "skipped": f"EmailSkipped_{delivery.kind}",
-        "deferred": f"EmailDeferred_{delivery.error_class}",
-        "already_done": "EmailDuplicateDelivery",
-        "gone": "EmailJobGone",
-        "waiting": "EmailWaitHop",  # every 15 minutes per waiting job: not a refusal, not a failure
-        "handed_back": "EmailHandedBack",  # batches too big for the pace and the timeout
-    }[delivery.outcome]
-    count(name)
-    if delivery.kind == "erase_request_coach" and delivery.outcome == "sent":
-        count("ErasureRequestToCoach")  # a suppressed address
+        "deferred": f"EmailDeferred_{delivery.error_class}",  # the quota or paused sending (not throttling)
+        "waiting": "EmailWaitHop",  # every 15 minutes per job waiting for the quota: not a refusal, not a failure
+    }.get(delivery.outcome)
+    if alarmed in ALARMED:
+        alarm_count(alarmed)
     logger.info(
         "email job handled", extra={"outcome": delivery.outcome, "kind": delivery.kind, "reason": delivery.reason}
     )

@@ -12,7 +12,7 @@ from pijnreset.dal.person_data import PersonData
 from pijnreset.dal.ses_suppression import SesSuppressionList
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import EraseSettings
 
 settings = EraseSettings.from_env()
@@ -48,9 +48,8 @@ def erase() -> Any:
     claims = claims_from_query(app, keys.all(), "erase")
     erasure = people.erase_through_link(claims.lead_id, datetime.now(UTC), claims.issued_at)
     if erasure is None:
-        count("ErasureLinkReused")
+        logger.info("erasure link reused")
         raise PageError(410, "erase_used")
-    count("PersonErased")
     logger.info(
         "person erased",
         extra={

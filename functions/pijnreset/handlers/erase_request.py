@@ -25,7 +25,7 @@ from pijnreset.entry import json_api
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.models.api import AcceptedResponse
 from pijnreset.models.requests import ErasureRequest
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import EraseRequestSettings
 from pijnreset.timestamps import iso
 
@@ -66,9 +66,7 @@ def request_erasure(request: Annotated[ErasureRequest, Body()]) -> Any:
     if not used.spend(solved, request=lead_id):
         raise challenge_failed("altcha_reused")
     outcome = people.request_erasure(lead_id, job, now, plan)
-    count("ErasureRequested")
-    metric = {"sent": "ErasureLinkSent", "ignored": "ErasureRequestIgnored", "capped": "EmailCapped_erase"}[outcome]
-    count(metric)
+    logger.info("erasure requested", extra={"outcome": outcome})
     return json_response(202, AcceptedResponse().model_dump())
 
 

@@ -20,6 +20,7 @@ from pijnreset.entry import html_pages
 from pijnreset.logic.pdf_reports import Kind, render
 from pijnreset.logic.tokens import DOCUMENT_PATHS, Purpose
 from pijnreset.models.result import PijntestResult
+from pijnreset.observability import logger
 from pijnreset.settings import ReportSettings
 
 settings = ReportSettings.from_env()
@@ -40,6 +41,7 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
     claims = claims_from_query(app, keys.all(), purpose, expired_page="document_link_expired")
     stored = submissions.find(claims.lead_id, claims.ref or "", datetime.now(UTC)) if claims.ref else None
     if stored is None:
+        logger.info("document gone")
         return html_page(views, 410, "document_gone")
     result = PijntestResult.model_validate(stored["result"])
     if result.triage == "urgent":
@@ -49,8 +51,9 @@ def _document(purpose: Purpose, kind: Kind, filename: str) -> Any:
     except ContentError:
         content = load_content(settings.questionnaire_version)
     created = datetime.fromisoformat(str(stored["created_at"]))
-    # No metric of its own: the API's access log has every route's statuses, and a count of PDFs is business.
-    return pdf_document(render(kind, result, stored["answers"], content.questionnaire, created, templates), filename)
+    body = render(kind, result, stored["answers"], content.questionnaire, created, templates)
+    logger.info("document rendered", extra={"kind": kind})
+    return pdf_document(body, filename)
 
 
 @app.get(

@@ -25,7 +25,7 @@ from pijnreset.dal.suppressions import Suppressions
 from pijnreset.entry import FIRST_SNS_MESSAGE, event_entry
 from pijnreset.logic.identity import lead_id_for
 from pijnreset.logic.ses_events import parse_notification
-from pijnreset.observability import count, logger
+from pijnreset.observability import alarm_count, logger
 from pijnreset.settings import SesEventsSettings
 from pijnreset.timestamps import iso
 
@@ -92,9 +92,8 @@ def lambda_handler(event: SNSEvent, context: LambdaContext) -> dict[str, int]:
             QueueUrl=settings.async_failure_queue_url,
             MessageBody=json.dumps({"function": "SesEventsFunction", "unwritten_suppressions": failed}),
         )
-        count("SesSuppressionDeferred", len(failed))
-    for name, value in counts.items():
-        if value:
-            count(name, value)
+        counts["SesSuppressionDeferred"] = len(failed)  # alarmed as AsyncFailureQueue's message
+    if counts[_METRICS["coach"]]:
+        alarm_count(_METRICS["coach"], counts[_METRICS["coach"]])
     logger.info("ses notifications handled", extra=counts)
     return counts

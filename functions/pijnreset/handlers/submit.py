@@ -19,7 +19,7 @@ from pijnreset.logic.funnel import Step, plan_count, retry_after_hour
 from pijnreset.logic.submission import check_request, plan_submission
 from pijnreset.models.api import ErrorResponse, SubmitResponse
 from pijnreset.models.requests import StartedRequest, SubmitRequest
-from pijnreset.observability import count, logger
+from pijnreset.observability import logger
 from pijnreset.settings import SubmitSettings
 
 settings = SubmitSettings.from_env()
@@ -48,16 +48,14 @@ def submit(request: Annotated[SubmitRequest, Body()]) -> Any:
     if admitted.bot:
         return json_response(201, new.response_body)  # a person's answer, with nothing stored
     steps: tuple[Step, ...] = ("completed", "optin_requested") if new.marketing_requested else ("completed",)
+    if new.result.triage == "urgent":
+        steps = (*steps, "red_flag")  # the weekly digest's red flags raised (logic/funnel.py)
     funnel = plan_count(now, settings.questionnaire_version, new.source, *steps)
     recorded = table.record_submission(new, door.caps(app, new.email, new.email_kinds, now), funnel)
     outcome = settled(recorded, "submission_id", "SubmissionConflict")
     if not isinstance(outcome, Recorded):
-        count("SubmissionReplayed")
+        logger.info("pijntest replayed")
         return json_response(200, outcome.body)
-    count("PijntestCompleted")
-    count(f"Triage_{new.result.triage}")
-    if new.result.category:
-        count(f"Category_{new.result.category}")
     logger.info("pijntest recorded", extra={"triage": new.result.triage, "category": new.result.category})
     return json_response(201, outcome.body)
 
@@ -75,7 +73,7 @@ def started(request: Annotated[StartedRequest, Body()]) -> Any:
     if problems:
         raise ApiError(422, "validation_failed", problems)
     if request.website:
-        count("SpamScreened_honeypot")
+        logger.info("started beacon screened", extra={"bot": "honeypot"})
         return Response(204)  # a person's answer, with nothing counted
     source = request.source.model_dump(exclude_none=True) if request.source else None
     if not table.record_started(

@@ -13,7 +13,7 @@ from pijnreset.content.pages import pages
 from pijnreset.dal.consents import MarketingConsents
 from pijnreset.dal.token_keys import TokenKeys
 from pijnreset.entry import html_pages
-from pijnreset.observability import count
+from pijnreset.observability import logger
 from pijnreset.settings import UnsubscribeSettings
 
 settings = UnsubscribeSettings.from_env()
@@ -46,7 +46,7 @@ def unsubscribe() -> Any:
     claims = claims_from_query(app, keys.all(), "unsubscribe")
     now = datetime.now(UTC)
     outcome = consents.unsubscribe(claims.lead_id, now, settings.retention().expires_at("consent", now))
-    count(f"Unsubscribe_{outcome}")
+    logger.info("unsubscribe", extra={"outcome": outcome})
     return html_page(views, 200, "unsubscribe_done")
 
 

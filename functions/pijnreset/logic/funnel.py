@@ -11,14 +11,36 @@ URL cannot grow the counters without bound.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
 from pijnreset.timestamps import COACH_TIME_ZONE
 
-Step = Literal["started", "completed", "optin_requested", "intake_requested"]
-STEPS: tuple[Step, ...] = ("started", "completed", "optin_requested", "intake_requested")
+Step = Literal[
+    "started",
+    "completed",
+    "lead",
+    "optin_requested",
+    "optin_confirmed",
+    "intake_requested",
+    "booked",
+    "unsubscribed",
+    "red_flag",
+]
+# The funnel's order; ``unsubscribed`` and ``red_flag`` (a stored Pijntest with an urgent triage) are no steps
+# forward: they are reported beside the others.
+STEPS: tuple[Step, ...] = (
+    "started",
+    "completed",
+    "lead",
+    "optin_requested",
+    "optin_confirmed",
+    "intake_requested",
+    "booked",
+    "unsubscribed",
+    "red_flag",
+)
 Grouping = Literal["source", "campaign", "none"]
 
 SOURCE_VALUE_LENGTH = 40
@@ -76,8 +98,24 @@ class FunnelCount:
         return FunnelCount(self.day, self.version, OVERFLOW, self.steps)
 
 
+@dataclass(frozen=True)
+class FunnelRow:
+    """The counts of one day, one group (a source ``source/medium``, a campaign, or ``all``) and one version."""
+
+    day: date
+    group: str
+    version: str
+    counts: dict[Step, int] = field(default_factory=dict)
+
+
 def plan_count(moment: datetime, version: str, source: dict[str, object] | None, *steps: Step) -> FunnelCount:
     return FunnelCount(funnel_day(moment), version, funnel_source(source), steps)
+
+
+def later_count(moment: datetime, version: str, source: FunnelSource, step: Step) -> FunnelCount:
+    """A step taken later by a person a request brought (a confirmation, an unsubscribe): counted on the day it
+    happens, under the version and source of that request."""
+    return FunnelCount(funnel_day(moment), version, source, (step,))
 
 
 def retry_after_hour(now: datetime) -> int:

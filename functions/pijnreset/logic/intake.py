@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from pijnreset.content.booking import Availability
 from pijnreset.content.loader import Content
 from pijnreset.logic.answers import FieldProblem
+from pijnreset.logic.booking import Slot, bookable_slot, reminder_time
 from pijnreset.logic.challenge import SolvedChallenge
 from pijnreset.logic.forms import ConsentProof, NewForm, consent_proof, consent_version_problems, new_form
 from pijnreset.logic.retention import Retention
@@ -29,6 +31,9 @@ class NewIntake(NewForm):
     message: str | None
     submission_id: str | None  # the Pijntest the form says this visitor took, unverified
     consent: ConsentProof
+    slot: Slot | None = None  # the booked slot, reserved by its own conditional item in the same write
+    reminder_at: datetime | None = None  # when its reminder is due (None: no slot, or less than a day ahead)
+    gp_acknowledged: bool = False
 
 
 def check_intake(content: Content, request: IntakeRequest) -> list[FieldProblem]:
@@ -39,8 +44,26 @@ def check_intake(content: Content, request: IntakeRequest) -> list[FieldProblem]
     return problems
 
 
+def intake_slot(
+    availability: Availability | None, request: IntakeRequest, now: datetime
+) -> tuple[Slot | None, list[FieldProblem]]:
+    """The slot the request books (None: a call back), or why it cannot: no booking configured, or a start the
+    availability does not offer (whether it is still free is the write's to decide)."""
+    if request.slot_start is None:
+        return None, []
+    if availability is None:
+        return None, [FieldProblem("slot_start", "booking_unavailable")]
+    slot = bookable_slot(availability, now, request.slot_start)
+    return slot, [] if slot else [FieldProblem("slot_start", "slot_unavailable")]
+
+
 def plan_intake(
-    content: Content, request: IntakeRequest, now: datetime, retention: Retention, challenge: SolvedChallenge
+    content: Content,
+    request: IntakeRequest,
+    now: datetime,
+    retention: Retention,
+    challenge: SolvedChallenge,
+    slot: Slot | None = None,
 ) -> NewIntake:
     """Everything the one write will store. ``request`` passed ``check_intake``."""
     response = IntakeResponse(request_id=request.request_id)
@@ -54,4 +77,7 @@ def plan_intake(
         message=request.message or None,
         submission_id=str(request.submission_id) if request.submission_id else None,
         consent=consent_proof(content, "contact"),
+        slot=slot,
+        reminder_at=reminder_time(slot, now) if slot else None,
+        gp_acknowledged=request.gp_acknowledged,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-RetentionPurpose = Literal["pijntest", "consent", "email", "replay", "intake"]
+RetentionPurpose = Literal["pijntest", "consent", "email", "replay", "intake", "note", "access_log"]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Signed tokens for the links that act on a person (confirm, unsubscribe, erase) or show their data (the PDFs of
-one Pijntest: ``report``, the visitor's report; ``gp_summary``, the summary for their GP).
+"""Signed tokens for the links that act on a person (confirm, unsubscribe, erase, cancel a booked intake) or
+show their data (the PDFs of one Pijntest: ``report``, the visitor's report; ``gp_summary``, the summary for their GP).
 
 A token is ``<payload>.<mac>``, both base64url: the payload names the purpose, the lead, the expiry (epoch
 seconds) and, where the link acts on one request only, that request (``ref``: a confirm link names the
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-Purpose = Literal["confirm", "unsubscribe", "erase", "report", "gp_summary"]
-PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "report", "gp_summary")
+Purpose = Literal["confirm", "unsubscribe", "erase", "report", "gp_summary", "booking"]
+PURPOSES: tuple[Purpose, ...] = ("confirm", "unsubscribe", "erase", "report", "gp_summary", "booking")
 # The PDFs of one submission (its ``ref``): a link of each purpose renders that kind.
 DOCUMENT_PURPOSES: tuple[Purpose, ...] = ("report", "gp_summary")
 _LEAD_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -32,6 +32,7 @@ LINK_VALIDITY_SECONDS: Mapping[Purpose, int] = {
     "confirm": 7 * 24 * 3600,
     "unsubscribe": 400 * 24 * 3600,  # outlives every marketing email that carries it
     "erase": 7 * 24 * 3600,
+    "booking": 100 * 24 * 3600,  # outlives the furthest slot (the availability's horizon is at most 90 days)
     # The PDFs' links in the result email: they outlive the submission, whose expiry (and erasure) ends them.
     "report": 400 * 24 * 3600,
     "gp_summary": 400 * 24 * 3600,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -28,6 +29,18 @@ class SubmitResponse(BaseModel):
 class IntakeResponse(BaseModel):
     request_id: UUID
     status: Literal["requested"] = "requested"
+
+
+class SlotOut(BaseModel):
+    start: datetime = Field(description="ISO 8601 with the offset of the coach's time zone at that moment.")
+    end: datetime
+
+
+class BookingSlotsResponse(BaseModel):
+    """The free intake slots of the coming weeks, earliest first; none when booking is not configured."""
+
+    time_zone: str | None = Field(description="The coach's time zone (IANA), or null: no booking configured.")
+    slots: list[SlotOut]
 
 
 class ChallengeResponse(BaseModel):

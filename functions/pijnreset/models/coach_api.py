@@ -40,8 +40,8 @@ class _Query(BaseModel):
 
 
 class DateRange(_Query):
-    """``from``/``to``: dates in Europe/Amsterdam, both inclusive. Without ``from``: 13 months back; without
-    ``to``: today."""
+    """``from``/``to``: dates in Europe/Amsterdam, both inclusive. Without ``from``: the 1st of the month 12
+    months back; without ``to``: today."""
 
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -89,7 +89,7 @@ class CsvExport(DateRange):
 class AuditFilters(_Query):
     """GET /coach/api/audit: the access log, newest first; ``lead_id``: only what was done with that person."""
 
-    lead_id: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    lead_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
     cursor: Cursor | None = None

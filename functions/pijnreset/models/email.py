@@ -42,6 +42,16 @@ class SenderIdentity:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the email carries: ``content_type`` is the MIME type, ``params`` its parameters (method=REQUEST)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Envelope:
     """One email of a job before rendering: to whom, which template variant, what it shows, extra headers."""
 
@@ -53,6 +63,7 @@ class Envelope:
     reply_to_email: str | None = None
     reply_to_name: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

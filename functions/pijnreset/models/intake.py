@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import phonenumbers
-from pydantic import Field, StrictBool, StrictStr, field_validator
+from pydantic import AwareDatetime, Field, StrictBool, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from pijnreset.models.requests import (
@@ -89,6 +89,12 @@ class IntakeRequest(RequestModel):
     message: Annotated[StrictStr, Field(max_length=MAX_MESSAGE_CHARS)] | None = None
     submission_id: UUID | None = Field(None, description="The Pijntest this visitor took just before, if any.")
     consent: IntakeConsent
+    slot_start: AwareDatetime | None = Field(
+        None, description="The start of a free slot from GET /booking/slots (ISO 8601 with offset); none: a call back."
+    )
+    gp_acknowledged: StrictBool = Field(
+        False, description="After a see-your-GP result: the visitor will see, or has seen, their GP (needed to book)."
+    )
     website: Honeypot = None
     started_at: StartedAt
     altcha: Altcha

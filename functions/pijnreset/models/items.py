@@ -38,6 +38,12 @@ class LeadItem(TypedDict):
     latest_submission_id: NotRequired[str]
     latest_submission_at: NotRequired[str]
     latest_triage: NotRequired[str]
+    latest_category: NotRequired[str]
+    latest_name: NotRequired[str]  # the latest form's name, unverified (verified_name wins)
+    utm_source: NotRequired[str]  # of the first form that named one
+    utm_campaign: NotRequired[str]
+    gsi2pk: NotRequired[str]  # LEADS#<yyyy-mm> of its creation (the month index)
+    gsi2sk: NotRequired[str]
     unverified_urgent_at: NotRequired[str]
     urgent_flag_at: NotRequired[str]
     marketing_requested_at: NotRequired[str]
@@ -94,6 +100,8 @@ class IntakeItem(TypedDict):
     gsi1sk: NotRequired[str]
     handled_at: NotRequired[str]
     genuine: NotRequired[bool]
+    gsi2pk: NotRequired[str]  # INTAKES#<yyyy-mm> of its creation (the month index)
+    gsi2sk: NotRequired[str]
 
 
 class EmailJobItem(TypedDict):

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from pijnreset.content.booking import InvitationTexts
 from pijnreset.content.emails import EmailTemplates
 from pijnreset.content.loader import Content
 from pijnreset.logic.email.envelopes import EmailLinks, Sending, builder_for
@@ -107,6 +108,8 @@ class EmailDeliverer:
     claim_stale: timedelta
     delay_policy: Callable[[ErrorClass, int], int] = retry_delay
     backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
+    video_room_url: str = ""  # the invitation's location of a video intake (VideoRoomUrl)
+    invitation: InvitationTexts | None = None  # the invitation's words; None: templates/booking/invitation.yaml
     mark_attempts: int = 4  # tries of the "sent" mark once SES accepted the email
     pause: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = utc_now
@@ -153,7 +156,9 @@ class EmailDeliverer:
                 kind, reason = ERASE_REQUEST_TO_COACH, None  # no link can reach them: the coach erases
             if reason is not None:
                 raise JobNotRenderable(reason)
-            sending = Sending(self.content, self.links, self.identity, now, self.backup_days)
+            sending = Sending(
+                self.content, self.links, self.identity, now, self.backup_days, self.video_room_url, self.invitation
+            )
             envelope = builder_for(kind)(data, sending)
         except JobNotRenderable as skipped:
             self.store.mark_skipped(job, iso(now), str(skipped))
@@ -169,6 +174,7 @@ class EmailDeliverer:
             html=rendered.html,
             sent_at=now,
             extra_headers=envelope.headers,
+            attachments=envelope.attachments,
         )
         self.pacer.wait()
         try:

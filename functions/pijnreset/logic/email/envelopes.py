@@ -12,17 +12,20 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from pijnreset.content.booking import InvitationTexts, invitation_texts
 from pijnreset.content.loader import Content
+from pijnreset.logic.invitations import Invitation, Method, calendar_bytes, intake_uid
 from pijnreset.logic.scoring import urgent_advice
 from pijnreset.logic.tokens import DOCUMENT_PATHS, LINK_VALIDITY_SECONDS, Purpose
-from pijnreset.models.email import Envelope, JobData, SenderIdentity
+from pijnreset.models.email import Attachment, Envelope, JobData, SenderIdentity
 from pijnreset.models.email_errors import JobNotRenderable
-from pijnreset.timestamps import for_people
+from pijnreset.timestamps import COACH_TIME_ZONE, for_people, moment
 
 _ACTION_PATHS: Mapping[Purpose, str] = {
     "confirm": "/confirm",
     "unsubscribe": "/unsubscribe",
     "erase": "/privacy/erase/confirm",
+    "booking": "/booking/cancel",
     **DOCUMENT_PATHS,
 }
 
@@ -58,6 +61,8 @@ class Sending:
     identity: SenderIdentity
     now: datetime
     backup_days: int = 7  # how far the table's backups reach back (the erasure email says so)
+    video_room_url: str = ""
+    invitation: InvitationTexts | None = None
 
 
 def _lead(data: JobData) -> dict[str, Any]:
@@ -129,6 +134,20 @@ def erase_request_coach_email(data: JobData, sending: Sending) -> Envelope:
     )
 
 
+def weekly_digest_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach, from the weekly digest function (not a job of the outbox): last week's numbers in
+    ``job["digest"]`` (logic/digest.py), nothing of a person."""
+    digest = data.job.get("digest")
+    if not isinstance(digest, dict):
+        raise JobNotRenderable("no digest")
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"digest": digest, "disclaimer": sending.content.disclaimer.model_dump()},
+    )
+
+
 def marketing_email(data: JobData, sending: Sending) -> Envelope:
     """A follow-up: one-click unsubscribe in the headers (RFC 8058) and as a link in both parts."""
     unsubscribe_url = sending.links.action_url("unsubscribe", _lead(data)["lead_id"], sending.now)
@@ -162,6 +181,7 @@ def intake_coach_email(data: JobData, sending: Sending) -> Envelope:
         },
         reply_to_email=intake["email"],
         reply_to_name=intake["name"],
+        attachments=_invitation(intake, sending, for_coach=True),
     )
 
 
@@ -178,8 +198,10 @@ def intake_confirmation_email(data: JobData, sending: Sending) -> Envelope:
             "intake": _intake_view(intake),
             "pijntest": pijntest,
             "see_gp": sending.content.questionnaire.result.triage.see_gp.model_dump(),
+            "cancel_url": cancel_url(intake, sending),
             "disclaimer": sending.content.disclaimer.model_dump(),
         },
+        attachments=_invitation(intake, sending, for_coach=False),
     )
 
 
@@ -200,6 +222,117 @@ def _intake_view(intake: dict[str, Any]) -> dict[str, Any]:
         "preferred_moments": intake.get("preferred_moments", []),
         "message": intake.get("message"),
         "requested_at": for_people(intake["created_at"]),
+        "slot": _slot_view(intake),
+        "booked": intake.get("booking_status") == "booked",
+        "gp_acknowledged": bool(intake.get("gp_acknowledged")),
+    }
+
+
+def _invitation(
+    intake: dict[str, Any], sending: Sending, for_coach: bool, method: Method = "REQUEST"
+) -> tuple[Attachment, ...]:
+    """The calendar invitation of a booked (or, for CANCEL, cancelled) intake; none for a call back. The same
+    UID in both emails, so the coach's and the prospect's calendars hold the one appointment; no health data."""
+    wanted = "cancelled" if method == "CANCEL" else "booked"
+    if not intake.get("slot_start") or intake.get("booking_status") != wanted:
+        return ()
+    texts = sending.invitation or invitation_texts()
+    name = intake["name"]
+    location = None
+    if intake["preferred_contact"] == "video" and sending.video_room_url:
+        location = texts.video_location.format(url=sending.video_room_url)
+    elif intake.get("phone"):
+        location = texts.phone_location.format(phone=intake["phone"])
+    summary = texts.coach_summary.format(name=name) if for_coach else texts.summary
+    invitation = Invitation(
+        uid=intake_uid(intake["request_id"], sending.identity.address.rpartition("@")[2]),
+        method=method,
+        sequence=int(intake.get("booking_sequence", 0)),
+        start=moment(intake["slot_start"]),
+        end=moment(intake["slot_end"]),
+        summary=f"{texts.cancelled_prefix}{summary}" if method == "CANCEL" else summary,
+        description=texts.coach_description if for_coach else texts.description,
+        location=location,
+        organizer_email=sending.identity.coach_address,
+        organizer_name=sending.identity.name,
+        attendee_email=intake["email"],
+        attendee_name=name,
+        stamp=sending.now,
+    )
+    content = calendar_bytes(invitation, COACH_TIME_ZONE)
+    return (Attachment("intake.ics", "text/calendar", content, {"method": method}),)
+
+
+def cancel_url(intake: dict[str, Any], sending: Sending) -> str | None:
+    """The signed link that cancels this booked intake (GET shows a page, only its button's POST acts)."""
+    if intake.get("booking_status") != "booked":
+        return None
+    return sending.links.action_url("booking", intake["lead_id"], sending.now, ref=intake["request_id"])
+
+
+def _to_the_booker(intake: dict[str, Any], sending: Sending, **context: Any) -> dict[str, Any]:
+    """What every email about a booking says to the one who booked it: their name, the intake, the disclaimer."""
+    return {
+        "name": intake["name"],
+        "intake": _intake_view(intake),
+        "disclaimer": sending.content.disclaimer.model_dump(),
+        **context,
+    }
+
+
+def booking_cancelled_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect: the cancellation, with METHOD:CANCEL for their calendar."""
+    _, intake = _lead_and_intake(data)
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant="default",
+        context=_to_the_booker(intake, sending, intake_url=sending.links.intake_url),
+        attachments=_invitation(intake, sending, for_coach=False, method="CANCEL"),
+    )
+
+
+def booking_reminder_email(data: JobData, sending: Sending) -> Envelope:
+    """To the prospect, 24 hours before: the time, and the link to cancel. Never after a cancel: the reminder
+    of an intake that is no longer booked is skipped (an erasure leaves no intake to remind of)."""
+    _, intake = _lead_and_intake(data)
+    if intake.get("booking_status") != "booked":
+        raise JobNotRenderable("not_booked")
+    return Envelope(
+        recipient_email=intake["email"],
+        recipient_name=intake["name"],
+        variant="default",
+        context=_to_the_booker(intake, sending, cancel_url=cancel_url(intake, sending)),
+    )
+
+
+def booking_cancelled_coach_email(data: JobData, sending: Sending) -> Envelope:
+    """To the coach: which booked intake was cancelled, with METHOD:CANCEL for their calendar."""
+    _, intake = _lead_and_intake(data)
+    return Envelope(
+        recipient_email=sending.identity.coach_address,
+        recipient_name="",
+        variant="default",
+        context={"intake": _intake_view(intake), "disclaimer": sending.content.disclaimer.model_dump()},
+        reply_to_email=intake["email"],
+        reply_to_name=intake["name"],
+        attachments=_invitation(intake, sending, for_coach=True, method="CANCEL"),
+    )
+
+
+def _slot_view(intake: dict[str, Any]) -> dict[str, Any] | None:
+    """The booked (or cancelled) slot's parts in the coach's time zone; the templates name the day and month in
+    Dutch."""
+    if not intake.get("slot_start"):
+        return None
+    start, end = (moment(intake[name]).astimezone(COACH_TIME_ZONE) for name in ("slot_start", "slot_end"))
+    return {
+        "weekday": start.weekday(),
+        "day": start.day,
+        "month": start.month,
+        "year": start.year,
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
     }
 
 
@@ -253,6 +386,10 @@ BUILDERS: dict[str, EnvelopeBuilder] = {
     "erase_request_coach": erase_request_coach_email,
     "intake_coach": intake_coach_email,
     "intake_confirmation": intake_confirmation_email,
+    "weekly_digest": weekly_digest_email,
+    "booking_cancelled": booking_cancelled_email,
+    "booking_cancelled_coach": booking_cancelled_coach_email,
+    "booking_reminder": booking_reminder_email,
 }
 
 

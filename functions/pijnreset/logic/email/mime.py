@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
+
+from pijnreset.models.email import Attachment
 
 MAX_DISPLAY_NAME = 64
 # Headers that hold a URL in angle brackets and must reach the mail client exactly so.
@@ -75,6 +78,7 @@ def build_message(
     html: str,
     sent_at: datetime,
     extra_headers: dict[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     message = EmailMessage(policy=_POLICY)
     message["From"] = sender
@@ -88,6 +92,16 @@ def build_message(
         message[name] = value
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for attachment in attachments:  # base64: an iCalendar file's CRLF lines arrive exactly as written
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            cte="base64",
+            filename=attachment.filename,
+            params=attachment.params,
+        )
     return message.as_bytes()
 
 

@@ -28,7 +28,7 @@ def marketing_allowed(lead: Mapping[str, Any], suppression: Mapping[str, Any] | 
 
 
 # Emails to the coach about a lead: the lead's own suppression or opt-out has no say over them.
-TO_THE_COACH = frozenset({"intake_coach", "erase_request_coach"})
+TO_THE_COACH = frozenset({"intake_coach", "erase_request_coach", "booking_cancelled_coach"})
 # An erasure request whose link cannot reach the address (suppressed) goes to the coach as this instead.
 ERASE_REQUEST_TO_COACH = "erase_request_coach"
 
