@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pijnreset.timestamps import COACH_TIME_ZONE
 
@@ -28,19 +28,9 @@ Step = Literal[
     "unsubscribed",
     "red_flag",
 ]
-# The funnel's order; ``unsubscribed`` and ``red_flag`` (a stored Pijntest with an urgent triage) are no steps
-# forward: they are reported beside the others.
-STEPS: tuple[Step, ...] = (
-    "started",
-    "completed",
-    "lead",
-    "optin_requested",
-    "optin_confirmed",
-    "intake_requested",
-    "booked",
-    "unsubscribed",
-    "red_flag",
-)
+# The funnel's order is the Literal's; ``unsubscribed`` and ``red_flag`` (a stored Pijntest with an urgent
+# triage) are no steps forward: they are reported beside the others.
+STEPS: tuple[Step, ...] = get_args(Step)
 Grouping = Literal["source", "campaign", "none"]
 
 SOURCE_VALUE_LENGTH = 40

@@ -25,15 +25,7 @@ Period = Literal["day", "week"]
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 28
 # The steps a visitor takes one after another; conversion is each one's share of the one before.
-FUNNEL_ORDER: tuple[Step, ...] = (
-    "started",
-    "completed",
-    "lead",
-    "optin_requested",
-    "optin_confirmed",
-    "intake_requested",
-    "booked",
-)
+FUNNEL_ORDER: tuple[Step, ...] = STEPS[: STEPS.index("booked") + 1]
 CSV_BOM = "\ufeff"
 
 
