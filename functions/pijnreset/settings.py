@@ -254,8 +254,8 @@ class BookingCancelSettings(FunctionSettings, Table, Questionnaire, Tokens, Send
     pass
 
 
-class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName):
-    pass
+class ReportSettings(FunctionSettings, Table, Questionnaire, Tokens, SenderName, AccessLogRetention):
+    """The PDFs: the visitor's (signed links) and the coach's intake-prep sheet (written to the access log)."""
 
 
 class OutboxRelaySettings(FunctionSettings, Table, Queue):

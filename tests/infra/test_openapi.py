@@ -55,6 +55,7 @@ def test_every_route_of_the_template_is_documented(spec):
         ("GET", "/coach/assets/{name}"),
         ("GET", "/pijntest/rapport"),
         ("GET", "/pijntest/huisarts"),
+        ("GET", "/coach/api/leads/{lead_id}/prep.pdf"),
         ("GET", "/coach/api/funnel"),
         ("GET", "/coach/api/funnel.csv"),
     }

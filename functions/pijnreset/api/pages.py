@@ -60,6 +60,9 @@ def same_link(app: APIGatewayHttpResolver) -> str:
     return f"{app.current_event.path}?{query}" if query else app.current_event.path
 
 
+COACH_API = "/coach/api/"
+
+
 class PageResolver(APIGatewayHttpResolver):
     """A resolver of HTML pages behind email links. Its routes read ``token`` from the query string
     themselves (no request validation is needed for one opaque string), so its OpenAPI operations get
@@ -79,9 +82,9 @@ class PageResolver(APIGatewayHttpResolver):
             }
         )
         schema = super().get_openapi_schema(*args, **kwargs)
-        for path_item in (schema.paths or {}).values():
+        for path, path_item in (schema.paths or {}).items():
             for operation in (path_item.get, path_item.post):
-                if operation is not None:
+                if operation is not None and not path.startswith(COACH_API):  # a coach route is no email link
                     operation.parameters = [token]
         return schema
 

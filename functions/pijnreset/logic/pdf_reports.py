@@ -1,4 +1,6 @@
-"""The PDFs a visitor can keep: their result report and the one-page summary for their GP.
+"""The PDFs a visitor can keep (their result report, the one-page summary for their GP) and the coach's
+intake-prep sheet of one person (``render_prep``: red flags first, then contact, every result with its answers,
+notes).
 
 Rendered on demand from the stored result and answers (never stored). The font is DejaVu Sans cut to the Latin
 scripts, shipped in the package (pijnreset/fonts), parsed once per process (``_font``): a warm function renders
@@ -15,12 +17,17 @@ from datetime import datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from pijnreset.content.models import Questionnaire
 from pijnreset.models.result import PijntestResult
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pijnreset.models.coach_api import LeadDetail, ResultOut
 
 Kind = Literal["result", "huisarts"]
 KINDS: tuple[Kind, ...] = ("result", "huisarts")
@@ -45,13 +52,15 @@ def _texts(templates: Path) -> dict[str, Any]:
 
 
 @cache
-def _parsed_font(family: str, style: str, path: Path) -> tuple[Any, bytes]:
-    """fpdf2's parse of the font (metrics, character widths, glyph ids) and the file's bytes: once a process."""
+def _parsed_font(family: str, style: str, path: Path) -> tuple[Any, bytes, frozenset[int]]:
+    """fpdf2's parse of the font (metrics, character widths, glyph ids), the file's bytes and the characters it
+    can print: once a process."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_font(family, style, path)
-    return pdf.fonts[f"{family.lower()}{style}"], path.read_bytes()
+    parsed: Any = pdf.fonts[f"{family.lower()}{style}"]  # a TTFFont (add_font of a .ttf file)
+    return parsed, path.read_bytes(), frozenset(parsed.cmap)
 
 
 def parsed_fonts_forgotten() -> None:
@@ -59,7 +68,7 @@ def parsed_fonts_forgotten() -> None:
     _parsed_font.cache_clear()
 
 
-def _font(pdf: Any, family: str, style: str, path: Path) -> None:
+def _font(pdf: Any, family: str, style: str, path: Path) -> frozenset[int]:
     """Adds the font to ``pdf`` as ``add_font`` would, from the parse of ``_parsed_font``. A document subsets
     its font in place when it is output, so each one gets its own fontTools object (read lazily from the cached
     bytes: only the tables the subsetter touches are decoded) and its own glyph subset; the parsed metrics are
@@ -68,7 +77,7 @@ def _font(pdf: Any, family: str, style: str, path: Path) -> None:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types
     from fpdf.fonts import SubsetMap
 
-    parsed, data = _parsed_font(family, style, path)
+    parsed, data, glyphs = _parsed_font(family, style, path)
     font = copy(parsed)
     font.i = len(pdf.fonts) + 1
     font.ttfont = TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
@@ -77,6 +86,7 @@ def _font(pdf: Any, family: str, style: str, path: Path) -> None:
     font.biggest_size_pt = 0
     font._hbfont = None
     pdf.fonts[font.fontkey] = font
+    return glyphs
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: int | str | None) -> str:
@@ -97,11 +107,25 @@ def render(
     """The PDF of ``kind`` for one stored submission; ``ReportRefused`` for a result report after urgent triage."""
     if kind == "result" and result.triage == "urgent":
         raise ReportRefused(kind)
-    from fpdf import FPDF  # only the PDF function imports fpdf2 (cold start of the others)
-
     texts = _texts(templates)
-    versions = texts["footer_versions"]
     stamp = created_at.strftime("%d-%m-%Y")
+
+    def footer_line(page: int) -> str:
+        return str(texts["footer_versions"]).format(**result.versions.model_dump(), date=stamp, page=page)
+
+    pdf, heading, para = _document(texts, texts[kind]["title"], result.disclaimer, footer_line)
+    if kind == "huisarts":
+        _gp_summary(texts["huisarts"], result, answers, questionnaire, heading, para)
+    else:
+        _result_report(texts["result"], result, pdf, heading, para)
+    return bytes(pdf.output())
+
+
+def _document(texts: dict[str, Any], title: str, disclaimer: str, footer_line: Callable[[int], str]) -> Any:
+    """A new A4 document in the project's look: "indicatie, geen diagnose" in every page's header, the
+    disclaimer and ``footer_line(page)`` in its footer; with ``heading`` and ``para`` that write text the font
+    can print (``_printable``)."""
+    from fpdf import FPDF  # only the PDF function imports fpdf2 (cold start of the others)
 
     class Report(FPDF):
         def header(self) -> None:
@@ -114,37 +138,39 @@ def render(
             self.set_y(-30)
             self.set_font("DejaVu", "", 7.5)
             self.set_text_color(*_MUTED)
-            self.multi_cell(0, 3.6, result.disclaimer, new_x="LMARGIN", new_y="NEXT")
-            line = versions.format(**result.versions.model_dump(), date=stamp, page=self.page_no())
-            self.cell(0, 5, line, align="C")
+            self.multi_cell(0, 3.6, disclaimer, new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 5, footer_line(self.page_no()), align="C")
 
     pdf = Report(format="A4")
     pdf.set_lang("nl")
     pdf.set_creator(texts["author"])
     pdf.set_author(texts["author"])
     pdf.set_auto_page_break(auto=True, margin=34)
-    _font(pdf, "DejaVu", "", _FONTS / "DejaVuSans.ttf")
-    _font(pdf, "DejaVu", "B", _FONTS / "DejaVuSans-Bold.ttf")
+    glyphs = _font(pdf, "DejaVu", "", _FONTS / "DejaVuSans.ttf") & _font(
+        pdf, "DejaVu", "B", _FONTS / "DejaVuSans-Bold.ttf"
+    )
     pdf.set_text_color(*_INK)
-    pdf.set_title(texts[kind]["title"])
+    pdf.set_title(title)
     pdf.add_page()
 
     def heading(text: str, size: float = 13) -> None:
         pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.55, _printable(text, glyphs), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
 
     def para(text: str, size: float = 10) -> None:
         pdf.set_font("DejaVu", "", size)
-        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, _printable(text, glyphs), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
-    heading(texts[kind]["title"], 18)
-    if kind == "huisarts":
-        _gp_summary(texts["huisarts"], result, answers, questionnaire, heading, para)
-    else:
-        _result_report(texts["result"], result, pdf, heading, para)
-    return bytes(pdf.output())
+    heading(title, 18)
+    return pdf, heading, para
+
+
+def _printable(text: str, glyphs: frozenset[int]) -> str:
+    """``text`` with every character the font lacks replaced by "?": fpdf2 would log the missing ones, and the
+    sheets print names, so no character of a person's text reaches a log."""
+    return "".join(char if ord(char) in glyphs or char in "\n\t" else "?" for char in text)
 
 
 def _gp_summary(
@@ -212,3 +238,95 @@ def _result_report(texts: dict[str, str], result: PijntestResult, pdf: Any, head
     if result.call_to_action is not None:
         heading(result.call_to_action.title)
         para(result.call_to_action.text)
+
+
+def answer_lines(questionnaire: Questionnaire, answers: dict[str, int | str]) -> list[tuple[str, str]]:
+    """Each answer as (question, answer label), in the questionnaire's order; an answer to a question this
+    questionnaire does not hold (another version's) last, by its id and value."""
+    lines: list[tuple[str, str]] = []
+    asked: set[str] = set()
+    blocks: list[tuple[list[Any], list[Any] | None]] = [
+        (list(questionnaire.safety.questions), list(questionnaire.safety.options)),
+        (list(questionnaire.context.questions), None),
+        (list(questionnaire.scored.items), list(questionnaire.scored.options)),
+    ]
+    for questions, shared in blocks:
+        for question in questions:
+            asked.add(question.id)
+            if question.id not in answers:
+                continue
+            value = answers[question.id]
+            options = shared if shared is not None else question.options
+            label = next((option.label for option in options if option.value == value), str(value))
+            lines.append((question.text, label))
+    lines += [(question_id, str(value)) for question_id, value in answers.items() if question_id not in asked]
+    return lines
+
+
+def render_prep(
+    detail: LeadDetail,
+    questionnaire_of: Callable[[str], Questionnaire],
+    disclaimer: str,
+    now: datetime,
+    templates: Path,
+) -> bytes:
+    """The coach's intake-prep sheet of one person (``detail`` with answers, api/coach_views.lead_detail): the
+    red flags first, then contact and the open intake's preferred way and moments, every result with its
+    answers (``questionnaire_of(version)`` names them), the notes. The disclaimer is on every page."""
+    texts = _texts(templates)
+    prep: dict[str, Any] = texts["prep"]
+    stamp = now.strftime("%d-%m-%Y")
+    pdf, heading, para = _document(
+        texts, prep["title"], disclaimer, lambda page: prep["footer"].format(date=stamp, page=page)
+    )
+    heading(prep["red_flags"])
+    for flag in detail.red_flags:
+        para(prep["flag_line"].format(urgency=prep["urgency"][flag.urgency], flag=flag.flag, date=flag.created_at[:10]))
+    if not detail.red_flags:
+        para(prep["no_red_flags"])
+    heading(prep["contact"])
+    lead = detail.lead
+    open_intake = next((intake for intake in detail.intakes if intake.status == "requested"), None)
+    phone = open_intake.phone if open_intake is not None else None
+    para(prep["name"].format(value=lead.name or "-"))
+    para(prep["email"].format(value=lead.email))
+    para(prep["phone"].format(value=phone or "-"))
+    if open_intake is not None:
+        para(prep["preferred_contact"].format(value=prep["ways"][open_intake.preferred_contact]))
+        moments = ", ".join(prep["moments"].get(moment, moment) for moment in open_intake.preferred_moments)
+        para(prep["preferred_moments"].format(value=moments or "-"))
+        if open_intake.message:
+            para(prep["message"].format(value=open_intake.message))
+    else:
+        para(prep["no_open_intake"])
+    heading(prep["results"])
+    for result in detail.results:
+        _prep_result(prep, result, questionnaire_of, heading, para)
+    if not detail.results:
+        para(prep["no_results"])
+    heading(prep["notes"])
+    for note in detail.notes:
+        para(prep["note_line"].format(date=note.created_at[:10], author=note.author, text=note.text))
+    if not detail.notes:
+        para(prep["no_notes"])
+    return bytes(pdf.output())
+
+
+def _prep_result(
+    prep: dict[str, Any],
+    result: ResultOut,
+    questionnaire_of: Callable[[str], Questionnaire],
+    heading: Any,
+    para: Any,
+) -> None:
+    heading(prep["result_title"].format(date=result.created_at[:10], triage=prep["triage"][result.triage]), 11)
+    if result.total is not None:
+        para(prep["total"].format(total=result.total, max=result.max_total))
+    for theme in result.themes:
+        para(prep["theme_line"].format(label=theme.label, score=theme.score, max=theme.max), 9)
+    for note in result.notes:
+        para(note, 9)
+    para(prep["answers"], 9)
+    questionnaire = questionnaire_of(result.versions.get("questionnaire", ""))
+    for question, answer in answer_lines(questionnaire, result.answers or {}):
+        para(f"• {question}: {answer}", 9)
